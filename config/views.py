@@ -1,0 +1,47 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+
+from .roles import ASSOCIATION, roles_of
+
+
+def home(request):
+    """Association members land on their portal, the authority's staff on the device list."""
+    if roles_of(request.user) == {ASSOCIATION}:
+        try:
+            return redirect(reverse("reuse:catalogue"))
+        except NoReverseMatch:
+            pass
+    return redirect("inventory:device-list")
+
+
+@login_not_required
+def healthz(request):
+    """Database and broker status, for load balancers and docker-compose health checks."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503)
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as exc:  # the point is to report any failure, not to raise it
+        return f"error: {exc.__class__.__name__}"
+
+
+def _check_broker():
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+
+

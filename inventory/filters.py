@@ -1,0 +1,62 @@
+"""The device FilterSet: one query-string contract for the HTML list, CSV export and API."""
+
+import django_filters as df
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import AcquiredAs, Category, Department, Device, DeviceModel, Site, Status
+from .queries import DAYS_PER_YEAR
+
+
+class DeviceFilterSet(df.FilterSet):
+    q = df.CharFilter(label=_("Search"), method="filter_text", help_text=_("Asset tag, serial number or model"))
+    status = df.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    category = df.ModelMultipleChoiceFilter(
+        label=_("Category"), field_name="model__category", to_field_name="slug", queryset=Category.objects.all()
+    )
+    model = df.ModelChoiceFilter(label=_("Model"), queryset=DeviceModel.objects.all())
+    site = df.ModelChoiceFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
+    department = df.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    acquired_as = df.MultipleChoiceFilter(label=_("Acquired as"), choices=AcquiredAs.choices)
+    age_min = df.NumberFilter(label=_("Age at least (years)"), method="filter_age_min", min_value=0)
+    age_max = df.NumberFilter(label=_("Age at most (years)"), method="filter_age_max", min_value=0)
+    warranty_before = df.DateFilter(label=_("Warranty ends before"), field_name="warranty_end", lookup_expr="lt")
+    renewal_year = df.NumberFilter(label=_("Planned replacement year"), field_name="planned_renewal_year")
+    ordering = df.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("asset_tag", "asset_tag"), ("serial_number", "serial_number"), ("status", "status"),
+            ("model__manufacturer", "manufacturer"), ("model__name", "model"),
+            ("model__category__name", "category"), ("site__full_name", "site"),
+            ("department__name", "department"), ("purchase_date", "purchase_date"),
+            ("warranty_end", "warranty_end"), ("purchase_price", "purchase_price"),
+        ),
+    )
+
+    class Meta:
+        model = Device
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(asset_tag__icontains=value) | Q(serial_number__icontains=value)
+            | Q(model__name__icontains=value) | Q(model__manufacturer__icontains=value)
+        )
+
+    def filter_site(self, queryset, name, value):
+        return queryset.filter(site__path__startswith=value.path)
+
+    # Age filters compare purchase dates with a cut-off day, so they use the date index.
+    def filter_age_min(self, queryset, name, value):
+        return queryset.filter(purchase_date__lte=_years_ago(value))
+
+    def filter_age_max(self, queryset, name, value):
+        return queryset.filter(purchase_date__gte=_years_ago(value))
+
+
+def _years_ago(years):
+    return timezone.localdate() - timezone.timedelta(days=round(float(years) * DAYS_PER_YEAR))

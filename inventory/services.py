@@ -1,0 +1,83 @@
+"""Write side of the register (besides status changes, which live in ``lifecycle``).
+
+Each function is one domain verb, atomic, and journals what it changes.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Device, Event, Site, normalize_asset_tag
+
+TRACKED_FIELDS = ("site", "department", "assignee", "serial_number", "model", "warranty_end",
+                  "purchase_date", "purchase_price", "acquired_as", "supplier", "order_reference",
+                  "planned_renewal_year", "replacement_price")
+
+
+@transaction.atomic
+def register_device(*, actor=None, **fields):
+    """Create a device (status ``in_stock`` unless the import says otherwise) and journal it."""
+    fields["asset_tag"] = normalize_asset_tag(fields.get("asset_tag"))
+    device = Device(**fields)
+    if device.model_id:
+        device.manufacturer = device.model.manufacturer
+    device.full_clean()
+    device.save()
+    Event.objects.create(device=device, kind=Event.Kind.CREATED, to_status=device.status,
+                         actor=_user_or_none(actor), note=_("Registered"))
+    return device
+
+
+@transaction.atomic
+def update_device(*, device, actor=None, note="", **changes):
+    """Change a device's facts (not its status) and journal each changed field."""
+    locked = Device.objects.select_for_update().get(pk=device.pk)
+    if "status" in changes:
+        raise ValidationError({"status": _("Change the status through a transition, not an edit.")})
+    before = {name: getattr(locked, name) for name in changes}
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if "model" in changes:
+        locked.manufacturer = locked.model.manufacturer
+    locked.full_clean()
+    locked.save()
+    changed = {name: [str(before[name] or ""), str(getattr(locked, name) or "")]
+               for name in changes if before[name] != getattr(locked, name)}
+    if changed:
+        kind = Event.Kind.MOVED if set(changed) == {"site"} else (
+            Event.Kind.ASSIGNED if set(changed) <= {"assignee", "department"} else Event.Kind.EDITED)
+        Event.objects.create(device=locked, kind=kind, actor=_user_or_none(actor), note=note,
+                             data={"changes": changed})
+    for name in changes:
+        setattr(device, name, getattr(locked, name))
+    return locked
+
+
+def move_device(*, device, site, actor=None, note=""):
+    """Move a device to another site (the site must exist)."""
+    if not isinstance(site, Site):
+        site = Site.objects.filter(pk=site).first()
+        if site is None:
+            raise ValidationError({"site": _("This site does not exist.")})
+    return update_device(device=device, actor=actor, note=note, site=site)
+
+
+def assign_device(*, device, assignee="", department=None, actor=None, note=""):
+    """Assign a device to a person/role and optionally a department; empty assignee = returned."""
+    changes = {"assignee": assignee}
+    if department is not None:
+        changes["department"] = department
+    return update_device(device=device, actor=actor, note=note, **changes)
+
+
+def add_note(*, device, text, actor=None, attachment=None):
+    """Journal a free note, with an optional photo."""
+    if not (text or "").strip() and not attachment:
+        raise ValidationError({"note": _("Write a note or attach a photo.")})
+    return Event.objects.create(device=device, kind=Event.Kind.NOTE, actor=_user_or_none(actor),
+                                note=text.strip(), attachment=attachment or "", at=timezone.now())
+
+
+def _user_or_none(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None

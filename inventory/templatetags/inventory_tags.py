@@ -1,0 +1,38 @@
+"""Sortable column headers driven by the FilterSet's ``ordering`` parameter."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+def _current(request):
+    return request.GET.get("ordering", "")
+
+
+@register.simple_tag
+def sort_query(request, key):
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["ordering"] = f"-{key}" if _current(request) == key else key
+    return query.urlencode()
+
+
+@register.simple_tag
+def sort_arrow(request, key):
+    current = _current(request)
+    if current == key:
+        return " ▲"
+    if current == f"-{key}":
+        return " ▼"
+    return ""
+
+
+@register.simple_tag
+def sort_aria(request, key):
+    current = _current(request)
+    if current == key:
+        return format_html(' aria-sort="ascending"')
+    if current == f"-{key}":
+        return format_html(' aria-sort="descending"')
+    return ""

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inventory"
+
+urlpatterns = [
+    path("devices/", views.device_list, name="device-list"),
+    path("devices/export.csv", views.device_export, name="device-export"),
+    path("devices/<str:asset_tag>/", views.device_detail, name="device-detail"),
+    path("devices/<str:asset_tag>/transition/", views.device_transition, name="device-transition"),
+]

@@ -1,0 +1,108 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.roles import is_staff_member
+
+from . import lifecycle, queries
+from .filters import DeviceFilterSet
+from .forms import TransitionForm
+from .models import normalize_asset_tag
+from .panels import panels_for
+
+PAGE_SIZES = (25, 50, 100, 500)
+
+
+def _staff_only(request):
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+
+
+def device_list(request):
+    """The register, filtered by the same FilterSet as the API and the CSV export."""
+    _staff_only(request)
+    filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
+    page_size = _page_size(request)
+    page = Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "inventory/device_list.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(), "page_size": page_size,
+        "page_sizes": PAGE_SIZES,
+    })
+
+
+def _page_size(request):
+    try:
+        size = int(request.GET.get("page_size", 25))
+    except ValueError:
+        return 25
+    return size if size in PAGE_SIZES else 25
+
+
+def device_export(request):
+    """CSV of the filtered list, streamed so that 100k rows do not sit in memory."""
+    _staff_only(request)
+    filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
+    header = ["asset_tag", "serial_number", "status", "category", "manufacturer", "model", "site",
+              "department", "assignee", "purchase_date", "purchase_price", "acquired_as",
+              "warranty_end", "age_years", "book_value", "embodied_kgco2e", "planned_renewal_year"]
+
+    def rows():
+        yield header
+        for d in filterset.qs.iterator(chunk_size=2000):
+            yield [d.asset_tag, d.serial_number, d.status, d.model.category.slug, d.model.manufacturer,
+                   d.model.name, d.site.full_name if d.site else "", d.department.code if d.department else "",
+                   d.assignee, d.purchase_date or "", d.purchase_price if d.purchase_price is not None else "",
+                   d.acquired_as, d.warranty_end or "",
+                   f"{d.age_years:.1f}" if d.age_years is not None else "",
+                   d.book_value if d.book_value is not None else "",
+                   d.embodied_kgco2e if d.embodied_kgco2e is not None else "", d.planned_renewal_year or ""]
+
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="appareils.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def device_detail(request, asset_tag):
+    _staff_only(request)
+    device = get_object_or_404(queries.device_detail(), asset_tag=normalize_asset_tag(asset_tag))
+    return render(request, "inventory/device_detail.html", {
+        "device": device,
+        "events": queries.journal(device),
+        "flags": queries.open_flags(device),
+        "transitions": [(s, lifecycle.ACTION_LABELS[s]) for s in lifecycle.available_transitions(device, request.user)],
+        "panels": panels_for(device, request.user),
+    })
+
+
+@require_POST
+def device_transition(request, asset_tag):
+    """Apply a status change chosen on the device page; a refusal is shown, nothing changes."""
+    _staff_only(request)
+    device = get_object_or_404(queries.device_detail(), asset_tag=normalize_asset_tag(asset_tag))
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status."))
+        return redirect(device)
+    try:
+        lifecycle.transition(device, form.cleaned_data["to"], actor=request.user, note=form.cleaned_data["note"],
+                             expected_status=form.cleaned_data["expected"], check_permission=True)
+    except lifecycle.TransitionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("%(tag)s is now “%(status)s”.") % {
+            "tag": device.asset_tag, "status": lifecycle.status_label(device.status)})
+    return redirect(form.cleaned_data.get("next") or device.get_absolute_url())

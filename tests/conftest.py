@@ -1,0 +1,44 @@
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from config.roles import ADMIN, ASSOCIATION, PROCUREMENT, TECHNICIAN
+from tests.factories import UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip what this environment cannot run, and say why."""
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+    has_browser = shutil.which("chromium") and shutil.which("chromedriver")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…); .ci/run runs it"))
+        if "browser" in item.keywords and not has_browser:
+            item.add_marker(pytest.mark.skip(reason="needs chromium and chromedriver (apt-get install chromium chromium-driver)"))
+
+
+@pytest.fixture
+def technician(db):
+    return UserFactory(username="tech", roles=[TECHNICIAN])
+
+
+@pytest.fixture
+def procurement(db):
+    return UserFactory(username="buyer", roles=[PROCUREMENT])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="boss", roles=[ADMIN], is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def association_user(db):
+    return UserFactory(username="asso", roles=[ASSOCIATION])
+
+
+@pytest.fixture
+def vendor():
+    return connection.vendor
