@@ -13,7 +13,7 @@ class DeviceFilterSet(df.FilterSet):
     q = df.CharFilter(label=_("Search"), method="filter_text", help_text=_("Asset tag, serial number or model"))
     status = df.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
     category = df.ModelMultipleChoiceFilter(
-        label=_("Category"), field_name="model__category", to_field_name="slug", queryset=Category.objects.all()
+        label=_("Category"), field_name="model__category__slug", to_field_name="slug", queryset=Category.objects.all()
     )
     model = df.ModelChoiceFilter(label=_("Model"), queryset=DeviceModel.objects.all())
     site = df.ModelChoiceFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
