@@ -1,0 +1,84 @@
+"""``python manage.py seed_demo``: demo data and demo accounts, once (``make run`` calls it).
+
+Other apps add their own demo rows without inventory importing them: after the register is
+filled, every ``<app>.demo`` module of the apps below that exists is imported and its
+``seed_demo_data(stdout)`` called, in the same transaction.
+"""
+
+import importlib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.urls import reverse
+
+from config.roles import ADMIN, ASSOCIATION, PROCUREMENT, TECHNICIAN
+from inventory.fleet import generate_fleet
+from inventory.models import Device
+
+DEMO_DEVICES = 500
+DEMO_SEED = 2025
+DEMO_ACCOUNTS = (
+    # username, role group, superuser (and staff)
+    ("admin", ADMIN, True),
+    ("technicien", TECHNICIAN, False),
+    ("achats", PROCUREMENT, False),
+    ("association", ASSOCIATION, False),
+)
+DEMO_HOOK_APPS = ("labels", "reuse", "reports")
+
+
+class Command(BaseCommand):
+    help = "Load the demo data and the demo accounts once (development only: refuses when DEBUG is off)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates demo accounts with a published password: it only runs with DEBUG on."
+            )
+        User = get_user_model()
+        if User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS]).exists() or Device.objects.exists():
+            self.stdout.write(
+                f"Demo data is already there ({Device.objects.count()} devices): nothing to do."
+            )
+            return
+        with transaction.atomic():
+            users = self._create_accounts(User)
+            staff_ids = [users[name].pk for name in ("technicien", "achats", "admin")]
+            summary = generate_fleet(devices=DEMO_DEVICES, seed=DEMO_SEED, actor_ids=staff_ids)
+            self.stdout.write(
+                f"Register: {summary.devices} devices, {summary.events} journal events, {summary.repairs} repairs."
+            )
+            for hook in demo_hooks():
+                hook(self.stdout)
+        url = settings.PUBLIC_BASE_URL + reverse("inventory:device-list")
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {url}"))
+        for username, role, _superuser in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<12} ({role}) password: {settings.DEMO_PASSWORD}")
+
+    def _create_accounts(self, User):
+        users = {}
+        for username, role, superuser in DEMO_ACCOUNTS:
+            user = User(username=username, is_staff=superuser, is_superuser=superuser)
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+            users[username] = user
+        return users
+
+
+def demo_hooks():
+    """``seed_demo_data`` functions of the ``<app>.demo`` modules that exist, in app order."""
+    hooks = []
+    for app in DEMO_HOOK_APPS:
+        name = f"{app}.demo"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:  # the module exists but one of its imports is missing
+                raise
+            continue
+        hooks.append(module.seed_demo_data)
+    return hooks
