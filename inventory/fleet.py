@@ -326,6 +326,9 @@ def wipe_devices():
     tables = [connection.ops.quote_name(model._meta.db_table) for model in reversed(order)]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # TRUNCATE refuses to run while deferred foreign-key checks of this transaction are
+            # pending (rows inserted earlier in it): run those checks now.
+            connection.check_constraints()
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
         else:
             for table in tables:
