@@ -1,13 +1,14 @@
 """Synthetic fleets: realistic register data for the demo, tests and benchmarks.
 
 ``generate_fleet()`` builds a plausible fleet of a French métropole — categories with the ADEME
-footprint factors of DOMAIN.md §5, ~45 device models, communes of the Grenoble area with their
+footprint factors of DOMAIN.md §5, ~50 device models, communes of the Grenoble area with their
 buildings and rooms, a dozen departments — then devices with their whole journal: purchase,
 deployment, repairs (ORDS outcomes), moves, audits, retirement, erasure, offer, claim, donation,
 recycling. The same seed and the same ``today`` give the same fleet.
 
 Speed matters (100k devices with ~10 events each for the benchmarks), so devices, repairs and
-events are written with ``bulk_create`` in batches, with no query per device. This module is the
+events are planned in Python and written in bulk, batch by batch, with no query per device
+(``insert_rows``: COPY on PostgreSQL, executemany on SQLite). This module is the
 one acceptable exception to "status changes only through ``lifecycle.transition``": it is a data
 generator, so it writes the journal rows directly. Every journal it writes follows
 ``lifecycle.TRANSITIONS`` (each status event goes from the previous event's status to an allowed
@@ -275,7 +276,7 @@ class _Catalogue:
     models_by_year: dict  # (slug, year) -> list of DeviceModel
     rooms: list  # (site_id, full_name, building kind, department codes)
     room_cumweights: list
-    special: dict  # STORE/WORKSHOP/SERVER_ROOM -> (site_id, full_name)
+    special: dict  # STORE/WORKSHOP/SERVER_ROOM -> a room like those above
     departments: dict  # code -> id
 
 
@@ -309,6 +310,7 @@ def generate_fleet(*, devices, seed=1, events_per_device=10, today=None, replace
             if progress:
                 progress(summary)
         reset_sequences(Device, Repair)
+        analyze(Device, Repair, Event, Site, DeviceModel, Category, Department)
         return summary
 
 
@@ -336,7 +338,7 @@ def wipe_devices():
 
 
 def _models_depending_on_devices():
-    """Device, then every model with a foreign key to one already found (discovery order)."""
+    """Device, then every model with a foreign or one-to-one key to one already found."""
     found = [Device]
     every = apps.get_models(include_auto_created=True)
     grew = True
@@ -345,8 +347,7 @@ def _models_depending_on_devices():
         for model in every:
             if model in found or model._meta.proxy or not model._meta.managed:
                 continue
-            if any(f.is_relation and f.many_to_one and f.related_model in found
-                   for f in model._meta.concrete_fields):
+            if any(f.is_relation and f.related_model in found for f in model._meta.concrete_fields):
                 found.append(model)
                 grew = True
     return found
@@ -837,6 +838,19 @@ def _default(model_field):
     if isinstance(model_field, models.DateTimeField) and (model_field.auto_now or model_field.auto_now_add):
         return timezone.now()
     return model_field.get_default()
+
+
+def analyze(*model_classes):
+    """Refresh PostgreSQL's planner statistics after a bulk load.
+
+    Until autovacuum gets to the new rows, the planner believes the tables are nearly empty
+    and picks nested loops over 100k rows (seen in the device list benchmark).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in model_classes:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def reset_sequences(*model_classes):
