@@ -159,7 +159,7 @@ def test_replace_wipes_devices_and_what_depends_on_them_but_keeps_the_catalogue(
 
 
 def test_new_rows_get_fresh_ids_after_a_generated_fleet(fleet):
-    device = DeviceFactory()
+    device = DeviceFactory(asset_tag="NEW-000001")
     repair = Repair.objects.create(device=device, symptom="Écran noir")
 
     assert device.pk > Device.objects.exclude(pk=device.pk).latest("pk").pk
