@@ -2,7 +2,7 @@ from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from .models import Status
+from .models import Device, DeviceModel, Site, Status, normalize_asset_tag
 
 
 class TransitionForm(forms.Form):
@@ -14,3 +14,77 @@ class TransitionForm(forms.Form):
     def clean_next(self):
         value = self.cleaned_data.get("next") or ""
         return value if url_has_allowed_host_and_scheme(value, allowed_hosts=None) and value.startswith("/") else ""
+
+
+DEVICE_FIELDS = [
+    "asset_tag",
+    "serial_number",
+    "model",
+    "site",
+    "department",
+    "assignee",
+    "purchase_date",
+    "purchase_price",
+    "acquired_as",
+    "supplier",
+    "order_reference",
+    "warranty_end",
+    "planned_renewal_year",
+    "replacement_price",
+    "notes",
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DeviceForm(forms.ModelForm):
+    """A device's facts. The status is not here: it changes only through a transition.
+
+    The form validates; saving is the view's job, through ``services.register_device`` or
+    ``services.update_device`` so that the journal records it.
+    """
+
+    class Meta:
+        model = Device
+        fields = DEVICE_FIELDS
+        widgets = {
+            "purchase_date": DateInput(),
+            "warranty_end": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Labels of the choices come from the rows themselves: no query per option.
+        self.fields["model"].queryset = DeviceModel.objects.order_by("manufacturer", "name")
+        self.fields["site"].queryset = Site.objects.order_by("full_name")
+        if "asset_tag" in self.fields:
+            self.fields["asset_tag"].help_text = _("As printed on the label, e.g. GAM-000123.")
+
+    def clean_asset_tag(self):
+        return normalize_asset_tag(self.cleaned_data["asset_tag"])
+
+    def service_fields(self):
+        """Cleaned values of the model fields, as keyword arguments for the services."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+
+
+class DeviceEditForm(DeviceForm):
+    """The same facts minus the asset tag, which is printed on the label and never changes."""
+
+    note = forms.CharField(
+        label=_("Reason for the change (journal)"),
+        required=False,
+        max_length=2000,
+    )
+
+    class Meta(DeviceForm.Meta):
+        fields = [name for name in DEVICE_FIELDS if name != "asset_tag"]
+
+    def changed_fields(self):
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self._meta.fields}
