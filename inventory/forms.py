@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,31 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class DeviceForm(forms.ModelForm):
+class DeviceValidationMixin:
+    """Validation shared by the device forms of the pages and of the admin."""
+
+    def clean_asset_tag(self):
+        return normalize_asset_tag(self.cleaned_data["asset_tag"])
+
+    def validate_unique(self):
+        """Also check "one serial number per manufacturer" before saving.
+
+        The manufacturer is copied from the model, so it is not a form field and Django would
+        skip that database constraint, which would then fail only at save time.
+        """
+        super().validate_unique()
+        device = self.instance
+        if not device.model_id or not device.serial_number:
+            return
+        device.manufacturer = device.model.manufacturer
+        others = {field.name for field in Device._meta.fields} - {"manufacturer", "serial_number"}
+        try:
+            device.validate_constraints(exclude=others)
+        except ValidationError:
+            self.add_error("serial_number", _("Another device of this manufacturer already has this serial number."))
+
+
+class DeviceForm(DeviceValidationMixin, forms.ModelForm):
     """A device's facts. The status is not here: it changes only through a transition.
 
     The form validates; saving is the view's job, through ``services.register_device`` or
@@ -65,9 +90,6 @@ class DeviceForm(forms.ModelForm):
         self.fields["site"].queryset = Site.objects.order_by("full_name")
         if "asset_tag" in self.fields:
             self.fields["asset_tag"].help_text = _("As printed on the label, e.g. GAM-000123.")
-
-    def clean_asset_tag(self):
-        return normalize_asset_tag(self.cleaned_data["asset_tag"])
 
     def service_fields(self):
         """Cleaned values of the model fields, as keyword arguments for the services."""
