@@ -6,7 +6,10 @@ same rows. Writes go through ``inventory.services`` and status changes through
 ``inventory.lifecycle.transition``: the API holds no rule of its own.
 """
 
+import copy
+
 import django_filters as df
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -23,12 +26,14 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.validators import UniqueValidator
 
 from config.roles import is_staff_member
 
 from . import lifecycle, queries, services
 from .filters import DeviceFilterSet
+from .forms import validate_serial_number
 from .models import Category, Department, Device, DeviceModel, Event, Site, Status, normalize_asset_tag
 
 # --- Permissions ---------------------------------------------------------------------------
@@ -157,6 +162,16 @@ class DeviceSerializer(serializers.ModelSerializer):
         # full_clean(), whose errors come back as field errors (see _call_service).
         validators = []
 
+    def validate(self, attrs):
+        device = copy.copy(self.instance) if isinstance(self.instance, Device) else Device()
+        for name, value in attrs.items():
+            setattr(device, name, value)
+        try:
+            validate_serial_number(device)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(as_serializer_error(error)) from error
+        return attrs
+
     def get_fields(self):
         fields = super().get_fields()
         if isinstance(self.instance, Device):
@@ -280,7 +295,10 @@ def _call_service(function, **kwargs):
     try:
         return function(**kwargs)
     except DjangoValidationError as exc:
-        raise serializers.ValidationError(as_serializer_error(exc)) from exc
+        errors = as_serializer_error(exc)
+        if NON_FIELD_ERRORS in errors:
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+        raise serializers.ValidationError(errors) from exc
 
 
 TAG_PARAMETER = OpenApiParameter(

@@ -56,15 +56,28 @@ class DeviceValidationMixin:
         skip that database constraint, which would then fail only at save time.
         """
         super().validate_unique()
-        device = self.instance
-        if not device.model_id or not device.serial_number:
-            return
-        device.manufacturer = device.model.manufacturer
-        others = {field.name for field in Device._meta.fields} - {"manufacturer", "serial_number"}
         try:
-            device.validate_constraints(exclude=others)
-        except ValidationError:
-            self.add_error("serial_number", _("Another device of this manufacturer already has this serial number."))
+            validate_serial_number(self.instance)
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+def validate_serial_number(device):
+    """Raise a ValidationError on ``serial_number`` if the manufacturer already has that serial.
+
+    Checks the database constraint itself (not a copy of the rule) on an unsaved or changed
+    device, before the service saves it. Shared by the forms, the admin and the API.
+    """
+    if not device.model_id or not device.serial_number:
+        return
+    device.manufacturer = device.model.manufacturer
+    others = {field.name for field in Device._meta.fields} - {"manufacturer", "serial_number"}
+    try:
+        device.validate_constraints(exclude=others)
+    except ValidationError as error:
+        raise ValidationError(
+            {"serial_number": _("Another device of this manufacturer already has this serial number.")}
+        ) from error
 
 
 class DeviceForm(DeviceValidationMixin, forms.ModelForm):

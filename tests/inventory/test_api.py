@@ -266,7 +266,22 @@ def test_create_with_a_serial_already_known_for_the_manufacturer_is_a_400(api):
         DEVICES, {"asset_tag": "GAM-NEW", "model": existing.model_id, "serial_number": "DUP1"}, format="json"
     )
     assert response.status_code == 400
+    assert "serial_number" in response.json()
     assert Device.objects.filter(asset_tag="GAM-NEW").count() == 0
+
+
+def test_update_to_a_serial_already_known_for_the_manufacturer_is_a_400(api):
+    existing = DeviceFactory(serial_number="DUP1")
+    other = DeviceFactory(model=existing.model)
+    response = api.patch(device_url(other.asset_tag), {"serial_number": "DUP1"}, format="json")
+    assert response.status_code == 400
+    assert "serial_number" in response.json()
+
+
+def test_update_keeping_its_own_serial_is_accepted(api):
+    device = DeviceFactory(serial_number="MINE")
+    response = api.patch(device_url(device.asset_tag), {"serial_number": "MINE", "assignee": "Accueil"}, format="json")
+    assert response.status_code == 200
 
 
 def test_update_changes_facts_through_the_service_and_journals_them(api):
