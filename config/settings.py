@@ -201,6 +201,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One schema component per choice set used under several field names (to, from_status…).
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "inventory.models.Status"},
+    # Like every other page but login and health: schema and docs need an account.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Domain settings (DOMAIN.md: every legal threshold is a setting, shown where it applies) ---

@@ -89,6 +89,11 @@ def test_anonymous_api_requests_get_a_401(device, url):
     assert response["WWW-Authenticate"].startswith("Token")
 
 
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
+def test_anonymous_visitors_cannot_read_the_api_schema_or_docs(url):
+    assert APIClient().get(url).status_code == 401
+
+
 def test_anonymous_api_writes_get_a_401(device):
     client = APIClient()
     assert client.post("/api/devices/", {"asset_tag": "X"}, format="json").status_code == 401
