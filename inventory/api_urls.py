@@ -1,1 +1,14 @@
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+app_name = "inventory-api"
+
+router = SimpleRouter()
+router.register("devices", api.DeviceViewSet, basename="device")
+router.register("categories", api.CategoryViewSet, basename="category")
+router.register("models", api.DeviceModelViewSet, basename="devicemodel")
+router.register("sites", api.SiteViewSet, basename="site")
+router.register("departments", api.DepartmentViewSet, basename="department")
+
+urlpatterns = router.urls

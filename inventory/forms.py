@@ -1,8 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from .models import Status
+from .models import Device, DeviceModel, Site, Status, normalize_asset_tag
 
 
 class TransitionForm(forms.Form):
@@ -14,3 +15,111 @@ class TransitionForm(forms.Form):
     def clean_next(self):
         value = self.cleaned_data.get("next") or ""
         return value if url_has_allowed_host_and_scheme(value, allowed_hosts=None) and value.startswith("/") else ""
+
+
+DEVICE_FIELDS = [
+    "asset_tag",
+    "serial_number",
+    "model",
+    "site",
+    "department",
+    "assignee",
+    "purchase_date",
+    "purchase_price",
+    "acquired_as",
+    "supplier",
+    "order_reference",
+    "warranty_end",
+    "planned_renewal_year",
+    "replacement_price",
+    "notes",
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DeviceValidationMixin:
+    """Validation shared by the device forms of the pages and of the admin."""
+
+    def clean_asset_tag(self):
+        return normalize_asset_tag(self.cleaned_data["asset_tag"])
+
+    def validate_unique(self):
+        """Also check "one serial number per manufacturer" before saving.
+
+        The manufacturer is copied from the model, so it is not a form field and Django would
+        skip that database constraint, which would then fail only at save time.
+        """
+        super().validate_unique()
+        try:
+            validate_serial_number(self.instance)
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+def validate_serial_number(device):
+    """Raise a ValidationError on ``serial_number`` if the manufacturer already has that serial.
+
+    Checks the database constraint itself (not a copy of the rule) on an unsaved or changed
+    device, before the service saves it. Shared by the forms, the admin and the API.
+    """
+    if not device.model_id or not device.serial_number:
+        return
+    device.manufacturer = device.model.manufacturer
+    others = {field.name for field in Device._meta.fields} - {"manufacturer", "serial_number"}
+    try:
+        device.validate_constraints(exclude=others)
+    except ValidationError as error:
+        raise ValidationError(
+            {"serial_number": _("Another device of this manufacturer already has this serial number.")}
+        ) from error
+
+
+class DeviceForm(DeviceValidationMixin, forms.ModelForm):
+    """A device's facts. The status is not here: it changes only through a transition.
+
+    The form validates; saving is the view's job, through ``services.register_device`` or
+    ``services.update_device`` so that the journal records it.
+    """
+
+    class Meta:
+        model = Device
+        fields = DEVICE_FIELDS
+        widgets = {
+            "purchase_date": DateInput(),
+            "warranty_end": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Labels of the choices come from the rows themselves: no query per option.
+        self.fields["model"].queryset = DeviceModel.objects.order_by("manufacturer", "name")
+        self.fields["site"].queryset = Site.objects.order_by("full_name")
+        if "asset_tag" in self.fields:
+            self.fields["asset_tag"].help_text = _("As printed on the label, e.g. GAM-000123.")
+
+    def service_fields(self):
+        """Cleaned values of the model fields, as keyword arguments for the services."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+
+
+class DeviceEditForm(DeviceForm):
+    """The same facts minus the asset tag, which is printed on the label and never changes."""
+
+    note = forms.CharField(
+        label=_("Reason for the change (journal)"),
+        required=False,
+        max_length=2000,
+    )
+
+    class Meta(DeviceForm.Meta):
+        fields = [name for name in DEVICE_FIELDS if name != "asset_tag"]
+
+    def changed_fields(self):
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self._meta.fields}

@@ -7,6 +7,8 @@ app_name = "inventory"
 urlpatterns = [
     path("devices/", views.device_list, name="device-list"),
     path("devices/export.csv", views.device_export, name="device-export"),
+    path("devices/new/", views.device_create, name="device-create"),
     path("devices/<str:asset_tag>/", views.device_detail, name="device-detail"),
+    path("devices/<str:asset_tag>/edit/", views.device_edit, name="device-edit"),
     path("devices/<str:asset_tag>/transition/", views.device_transition, name="device-transition"),
 ]

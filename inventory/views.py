@@ -1,7 +1,7 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,17 +10,17 @@ from django.views.decorators.http import require_POST
 
 from config.roles import is_staff_member
 
-from . import lifecycle, queries
+from . import lifecycle, queries, services
 from .filters import DeviceFilterSet
-from .forms import TransitionForm
+from .forms import DeviceEditForm, DeviceForm, TransitionForm
 from .models import normalize_asset_tag
 from .panels import panels_for
 
 PAGE_SIZES = (25, 50, 100, 500)
 
 
-def _staff_only(request):
-    if not is_staff_member(request.user):
+def _staff_only(request, permission=None):
+    if not is_staff_member(request.user) or (permission and not request.user.has_perm(permission)):
         raise PermissionDenied
 
 
@@ -32,10 +32,17 @@ def device_list(request):
     page = Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "inventory/device_list.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(), "page_size": page_size,
-        "page_sizes": PAGE_SIZES,
-    })
+    return render(
+        request,
+        "inventory/device_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "page_size": page_size,
+            "page_sizes": PAGE_SIZES,
+        },
+    )
 
 
 def _page_size(request):
@@ -50,20 +57,48 @@ def device_export(request):
     """CSV of the filtered list, streamed so that 100k rows do not sit in memory."""
     _staff_only(request)
     filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
-    header = ["asset_tag", "serial_number", "status", "category", "manufacturer", "model", "site",
-              "department", "assignee", "purchase_date", "purchase_price", "acquired_as",
-              "warranty_end", "age_years", "book_value", "embodied_kgco2e", "planned_renewal_year"]
+    header = [
+        "asset_tag",
+        "serial_number",
+        "status",
+        "category",
+        "manufacturer",
+        "model",
+        "site",
+        "department",
+        "assignee",
+        "purchase_date",
+        "purchase_price",
+        "acquired_as",
+        "warranty_end",
+        "age_years",
+        "book_value",
+        "embodied_kgco2e",
+        "planned_renewal_year",
+    ]
 
     def rows():
         yield header
         for d in filterset.qs.iterator(chunk_size=2000):
-            yield [d.asset_tag, d.serial_number, d.status, d.model.category.slug, d.model.manufacturer,
-                   d.model.name, d.site.full_name if d.site else "", d.department.code if d.department else "",
-                   d.assignee, d.purchase_date or "", d.purchase_price if d.purchase_price is not None else "",
-                   d.acquired_as, d.warranty_end or "",
-                   f"{d.age_years:.1f}" if d.age_years is not None else "",
-                   d.book_value if d.book_value is not None else "",
-                   d.embodied_kgco2e if d.embodied_kgco2e is not None else "", d.planned_renewal_year or ""]
+            yield [
+                d.asset_tag,
+                d.serial_number,
+                d.status,
+                d.model.category.slug,
+                d.model.manufacturer,
+                d.model.name,
+                d.site.full_name if d.site else "",
+                d.department.code if d.department else "",
+                d.assignee,
+                d.purchase_date or "",
+                d.purchase_price if d.purchase_price is not None else "",
+                d.acquired_as,
+                d.warranty_end or "",
+                f"{d.age_years:.1f}" if d.age_years is not None else "",
+                d.book_value if d.book_value is not None else "",
+                d.embodied_kgco2e if d.embodied_kgco2e is not None else "",
+                d.planned_renewal_year or "",
+            ]
 
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse((writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8")
@@ -79,13 +114,19 @@ class _Echo:
 def device_detail(request, asset_tag):
     _staff_only(request)
     device = get_object_or_404(queries.device_detail(), asset_tag=normalize_asset_tag(asset_tag))
-    return render(request, "inventory/device_detail.html", {
-        "device": device,
-        "events": queries.journal(device),
-        "flags": queries.open_flags(device),
-        "transitions": [(s, lifecycle.ACTION_LABELS[s]) for s in lifecycle.available_transitions(device, request.user)],
-        "panels": panels_for(device, request.user),
-    })
+    return render(
+        request,
+        "inventory/device_detail.html",
+        {
+            "device": device,
+            "events": queries.journal(device),
+            "flags": queries.open_flags(device),
+            "transitions": [
+                (s, lifecycle.ACTION_LABELS[s]) for s in lifecycle.available_transitions(device, request.user)
+            ],
+            "panels": panels_for(device, request.user),
+        },
+    )
 
 
 @require_POST
@@ -98,11 +139,73 @@ def device_transition(request, asset_tag):
         messages.error(request, _("Choose a valid status."))
         return redirect(device)
     try:
-        lifecycle.transition(device, form.cleaned_data["to"], actor=request.user, note=form.cleaned_data["note"],
-                             expected_status=form.cleaned_data["expected"], check_permission=True)
+        lifecycle.transition(
+            device,
+            form.cleaned_data["to"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            expected_status=form.cleaned_data["expected"],
+            check_permission=True,
+        )
     except lifecycle.TransitionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("%(tag)s is now “%(status)s”.") % {
-            "tag": device.asset_tag, "status": lifecycle.status_label(device.status)})
+        messages.success(
+            request,
+            _("%(tag)s is now “%(status)s”.")
+            % {"tag": device.asset_tag, "status": lifecycle.status_label(device.status)},
+        )
     return redirect(form.cleaned_data.get("next") or device.get_absolute_url())
+
+
+def device_create(request):
+    """Register a device through ``services.register_device`` (status in stock, journalled).
+
+    ``?asset_tag=`` pre-fills the tag: a scanned label that matches no device links here.
+    """
+    _staff_only(request, "inventory.add_device")
+    if request.method == "POST":
+        form = DeviceForm(request.POST)
+        if form.is_valid():
+            try:
+                device = services.register_device(actor=request.user, **form.service_fields())
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(tag)s is registered.") % {"tag": device.asset_tag})
+                return redirect(device)
+    else:
+        form = DeviceForm(initial={"asset_tag": normalize_asset_tag(request.GET.get("asset_tag", ""))})
+    return render(request, "inventory/device_form.html", {"form": form, "device": None})
+
+
+def device_edit(request, asset_tag):
+    """Edit a device's facts through ``services.update_device``; the status is not editable here."""
+    _staff_only(request, "inventory.change_device")
+    device = get_object_or_404(queries.device_detail(), asset_tag=normalize_asset_tag(asset_tag))
+    if request.method == "POST":
+        form = DeviceEditForm(request.POST, instance=device)
+        if form.is_valid():
+            changes = form.changed_fields()
+            if not changes:
+                messages.info(request, _("Nothing was changed."))
+                return redirect(device)
+            try:
+                services.update_device(device=device, actor=request.user, note=form.cleaned_data["note"], **changes)
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(tag)s is updated.") % {"tag": device.asset_tag})
+                return redirect(device)
+    else:
+        form = DeviceEditForm(instance=device)
+    return render(request, "inventory/device_form.html", {"form": form, "device": device})
+
+
+def _add_service_errors(form, error):
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
