@@ -5,6 +5,8 @@ the admin; printing is a separate concern (``labels.pdf``). An ``AuditCampaign``
 ``Sighting`` rows of one yearly check of a site (or of the whole fleet).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -17,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models import Device, Site
 
 # Tolerance when checking that the grid fits on the page (sheet makers round their figures).
-FIT_TOLERANCE_MM = 0.6
+FIT_TOLERANCE_MM = Decimal("0.6")
 
 
 class LabelTemplate(models.Model):
@@ -82,6 +84,10 @@ class LabelTemplate(models.Model):
         return self.columns * self.rows
 
     def clean(self):
+        sizes = (self.page_width_mm, self.page_height_mm, self.margin_top_mm, self.margin_left_mm, self.columns,
+                 self.rows, self.label_width_mm, self.label_height_mm, self.gap_x_mm, self.gap_y_mm, self.padding_mm)
+        if any(value is None for value in sizes):
+            return  # the missing field already has its own error
         errors = {}
         needed_width = (self.margin_left_mm + self.columns * self.label_width_mm
                         + (self.columns - 1) * self.gap_x_mm)

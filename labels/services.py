@@ -127,15 +127,15 @@ def _campaign_site(campaign, site):
     if site is None:
         site = campaign.site
     if site is None:
-        raise ValidationError({"site": _("Choose the site where you are.")}, code="no_site")
+        raise ValidationError(_("Choose the site where you are."), code="no_site")
     if not isinstance(site, Site):
         site = Site.objects.filter(pk=site).first() if str(site).isdigit() else None
         if site is None:
-            raise ValidationError({"site": _("This site does not exist.")}, code="unknown_site")
+            raise ValidationError(_("This site does not exist."), code="unknown_site")
     if campaign.site_id is not None and not site.path.startswith(campaign.site.path):
         raise ValidationError(
-            {"site": _("%(site)s is outside the campaign's site (%(scope)s).") % {
-                "site": site.full_name, "scope": campaign.site.full_name}},
+            _("%(site)s is outside the campaign's site (%(scope)s).")
+            % {"site": site.full_name, "scope": campaign.site.full_name},
             code="outside_scope",
         )
     return site

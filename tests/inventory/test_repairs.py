@@ -175,3 +175,32 @@ def test_the_repair_panel_costs_two_queries_whatever_the_history(device, technic
     with django_assert_num_queries(2):
         context = repairs.repair_panel_context(device, technician)
     assert context["total"] == 5 and len(context["repairs"]) == 5
+
+
+@pytest.mark.postgres
+def test_two_people_closing_the_same_repair_at_once_close_it_once(transactional_db):
+    import threading
+
+    from django.db import connection
+
+    device = DeviceFactory(asset_tag="GAM-000150")
+    repair = repairs.open_repair(device=device, symptom="x")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def close(outcome):
+        try:
+            barrier.wait()
+            repairs.close_repair(repair=Repair.objects.get(pk=repair.pk), outcome=outcome)
+            outcomes.append("closed")
+        except ValidationError as refusal:
+            outcomes.append(refusal.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=close, args=(o,)) for o in ("fixed", "end_of_life")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already_closed", "closed"]
+    assert Event.objects.filter(device=device, kind=Event.Kind.REPAIR_CLOSED).count() == 1

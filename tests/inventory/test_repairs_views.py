@@ -120,12 +120,12 @@ def test_the_device_page_offers_to_open_a_repair_when_none_is_open(tech_client, 
 
 
 def test_the_repair_list_costs_a_constant_number_of_queries(tech_client, technician, django_assert_max_num_queries):
-    for n in range(3):
+    for _ in range(3):
         _open(DeviceFactory(), technician)
     tech_client.get(reverse("repairs:repair-list"))
     with django_assert_max_num_queries(8) as few:
         tech_client.get(reverse("repairs:repair-list"))
-    for n in range(20):
+    for _ in range(20):
         _open(DeviceFactory(), technician)
     with django_assert_max_num_queries(len(few.captured_queries)):
         tech_client.get(reverse("repairs:repair-list"))
