@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from config.roles import is_staff_member
 
 from . import repairs
-from .models import Device, Repair, Status
+from .models import Device, Repair, Status, normalize_asset_tag
 from .repair_filters import RepairFilterSet
 
 
@@ -31,19 +31,21 @@ class RepairSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AssetTagField(serializers.SlugRelatedField):
+    """A device by its asset tag, compared as the register stores it (upper-case, trimmed)."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(normalize_asset_tag(str(data)))
+
+
 class RepairOpenSerializer(serializers.Serializer):
-    device = serializers.SlugRelatedField(slug_field="asset_tag", queryset=Device.objects.all())
+    device = AssetTagField(slug_field="asset_tag", queryset=Device.objects.all())
     symptom = serializers.CharField(max_length=2000)
     fault_category = serializers.ChoiceField(choices=Repair.FaultCategory.choices, default=Repair.FaultCategory.OTHER)
     diagnosis = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     estimated_cost = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False,
                                               allow_null=True, default=None)
     expected_status = serializers.ChoiceField(choices=Status.choices, required=False, allow_null=True, default=None)
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict) and isinstance(data.get("device"), str):
-            data = {**data, "device": data["device"].strip().upper()}
-        return super().to_internal_value(data)
 
 
 class RepairCloseSerializer(serializers.Serializer):

@@ -21,7 +21,7 @@ _PATH_RE = re.compile(r"/d/(?P<tag>[^/?#]+)/?$", re.IGNORECASE)
 # ISO/IEC 18004 lets the encoder pick any of 8 mask patterns; qrcode's default tries all 8 and
 # keeps the lowest penalty, which is 75 % of the time of a 1,000-label sheet. Every mask is
 # valid for every decoder: we fix the one that wins most often on our URLs (measured on 900
-# generated URLs) and decode every printed code back in the tests.
+# generated URLs) and decode every printed code back in the tests (see docs/labels.md).
 MASK_PATTERN = 3
 
 

@@ -34,7 +34,6 @@ def print_form(request):
     templates = list(LabelTemplate.objects.all())
     initial = {"template": templates[0].slug if templates else None, "start": 1}
     form = PrintForm(request.GET if "template" in request.GET else None, initial=initial)
-    form.fields["template"].queryset = LabelTemplate.objects.all()
     return render(request, "labels/print.html", {
         "form": form,
         "selection": selection,

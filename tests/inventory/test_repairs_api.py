@@ -96,3 +96,8 @@ def test_procurement_may_read_repairs(db, procurement, device):
     client = APIClient()
     client.force_authenticate(procurement)
     assert client.get("/api/repairs/").status_code == 200
+
+
+def test_a_repair_can_be_opened_with_a_form_encoded_request(api, device):
+    response = api.post("/api/repairs/", {"device": " gam-000400 ", "symptom": "x"})
+    assert response.status_code == 201
