@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .repair_api import RepairViewSet
 
 app_name = "inventory-api"
 
@@ -10,5 +11,6 @@ router.register("categories", api.CategoryViewSet, basename="category")
 router.register("models", api.DeviceModelViewSet, basename="devicemodel")
 router.register("sites", api.SiteViewSet, basename="site")
 router.register("departments", api.DepartmentViewSet, basename="department")
+router.register("repairs", RepairViewSet, basename="repair")
 
 urlpatterns = router.urls

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import repair_views as views
+
+app_name = "repairs"
+
+urlpatterns = [
+    path("repairs/", views.repair_list, name="repair-list"),
+    path("repairs/<int:pk>/", views.repair_detail, name="repair-detail"),
+    path("repairs/<int:pk>/close/", views.repair_close, name="repair-close"),
+    path("devices/<str:asset_tag>/repairs/new/", views.repair_open, name="repair-open"),
+]

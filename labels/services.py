@@ -1,0 +1,183 @@
+"""Write side of labels: audit campaigns and sightings, and choosing devices to label.
+
+A sighting updates ``Device.last_seen``; when the device is seen at another site than the one
+the register has, it is moved there through ``inventory.services.move_device`` (a ``moved``
+journal event), and every sighting adds a ``sighted`` event to the journal.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.filters import DeviceFilterSet
+from inventory.lifecycle import TERMINAL, status_label
+from inventory.models import Device, Event, Site, normalize_asset_tag
+from inventory.services import move_device
+
+from .models import AuditCampaign, Sighting
+from .qr import is_valid_tag, tag_from_scan
+
+
+def _user_or_none(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def start_campaign(*, name, site=None, actor=None, notes=""):
+    """Open an audit campaign of ``site`` and its sub-sites, or of the whole fleet."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the campaign a name.")})
+    return AuditCampaign.objects.create(name=name, site=site, started_by=_user_or_none(actor),
+                                        notes=(notes or "").strip())
+
+
+@transaction.atomic
+def close_campaign(*, campaign, actor=None):
+    """Close a campaign: no more sightings; its report stays."""
+    locked = AuditCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.closed_at is not None:
+        raise ValidationError(_("This campaign is already closed."), code="closed")
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["closed_at"])
+    campaign.closed_at = locked.closed_at
+    return locked
+
+
+@dataclass(frozen=True)
+class SightingResult:
+    sighting: Sighting
+    created: bool
+    moved: bool
+    message: str
+    warning: str = ""
+
+
+def scope_sites(campaign):
+    """Sites a sighting of this campaign may record (the campaign's site and sub-sites)."""
+    if campaign.site_id is None:
+        return Site.objects.all()
+    return Site.objects.filter(path__startswith=campaign.site.path)
+
+
+@transaction.atomic
+def record_sighting(*, campaign, code, site=None, actor=None, method=Sighting.Method.KEYBOARD):
+    """Record that the device behind ``code`` (a scanned URL or a typed tag) is at ``site``.
+
+    ``site`` defaults to the campaign's site. Scanning a device twice at the same site changes
+    nothing; at another site it moves the device again. Refusals (closed campaign, unreadable
+    or unknown tag, site outside the campaign) raise ValidationError and write nothing.
+    """
+    campaign = AuditCampaign.objects.select_for_update(of=("self",)).select_related("site").get(pk=campaign.pk)
+    if campaign.closed_at is not None:
+        raise ValidationError(_("The campaign “%(name)s” is closed.") % {"name": campaign.name}, code="closed")
+    tag = tag_from_scan(code)
+    if not tag:
+        raise ValidationError(_("Scan a label or type an asset tag."), code="empty")
+    if not is_valid_tag(tag):
+        raise ValidationError(
+            _("“%(code)s” is not an asset tag: tags use letters, digits and dashes only.") % {"code": tag[:40]},
+            code="invalid_tag",
+        )
+    site = _campaign_site(campaign, site)
+    device = Device.objects.select_for_update(of=("self",)).filter(asset_tag=tag).first()
+    if device is None:
+        raise ValidationError(_("No device has the asset tag %(tag)s.") % {"tag": tag}, code="unknown_tag")
+
+    existing = Sighting.objects.filter(campaign=campaign, device=device).first()
+    if existing is not None and existing.site_id == site.pk:
+        return SightingResult(existing, created=False, moved=False,
+                              message=_("%(tag)s was already recorded here.") % {"tag": tag})
+
+    now = timezone.now()
+    previous_site_id = device.site_id
+    moved = previous_site_id != site.pk
+    if moved:
+        move_device(device=device, site=site, actor=actor,
+                    note=_("Seen during the audit “%(name)s”.") % {"name": campaign.name})
+    Device.objects.filter(pk=device.pk).update(last_seen=now)
+    if existing is None:
+        sighting = Sighting.objects.create(campaign=campaign, device=device, site=site,
+                                           previous_site_id=previous_site_id,
+                                           seen_at=now, seen_by=_user_or_none(actor), method=method)
+    else:
+        existing.site, existing.seen_at, existing.seen_by, existing.method = site, now, _user_or_none(actor), method
+        existing.save(update_fields=["site", "seen_at", "seen_by", "method"])
+        sighting = existing
+    Event.objects.create(device=device, kind=Event.Kind.SIGHTED, actor=_user_or_none(actor), at=now,
+                         note=campaign.name,
+                         data={"campaign_id": campaign.pk, "sighting_id": sighting.pk, "site_id": site.pk,
+                               "method": method})
+    if moved:
+        message = _("%(tag)s seen: moved to %(site)s.") % {"tag": tag, "site": site.full_name}
+    else:
+        message = _("%(tag)s seen.") % {"tag": tag}
+    warning = ""
+    if device.status in TERMINAL:
+        warning = _("%(tag)s is recorded as “%(status)s”: tell the register's manager.") % {
+            "tag": tag, "status": status_label(device.status)}
+    return SightingResult(sighting, created=existing is None, moved=moved, message=message, warning=warning)
+
+
+def _campaign_site(campaign, site):
+    if site is None:
+        site = campaign.site
+    if site is None:
+        raise ValidationError(_("Choose the site where you are."), code="no_site")
+    if not isinstance(site, Site):
+        site = Site.objects.filter(pk=site).first() if str(site).isdigit() else None
+        if site is None:
+            raise ValidationError(_("This site does not exist."), code="unknown_site")
+    if campaign.site_id is not None and not site.path.startswith(campaign.site.path):
+        raise ValidationError(
+            _("%(site)s is outside the campaign's site (%(scope)s).")
+            % {"site": site.full_name, "scope": campaign.site.full_name},
+            code="outside_scope",
+        )
+    return site
+
+
+# --- choosing devices to label --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The asset tags to print, in order, and what could not be used."""
+
+    tags: list
+    unknown: list
+    errors: dict
+
+
+def parse_tags(text):
+    """Asset tags from a comma-, space- or line-separated list, normalised, in order, once each."""
+    seen, tags = set(), []
+    for part in (text or "").replace(",", " ").split():
+        tag = normalize_asset_tag(part)
+        if tag and tag not in seen:
+            seen.add(tag)
+            tags.append(tag)
+    return tags
+
+
+def select_devices(params):
+    """The devices to label: ``tags`` if given, else the device list's filters (same contract
+    as ``/devices/?…``: ``inventory.filters.DeviceFilterSet``), ordered as the list is.
+    """
+    if isinstance(params, str):
+        params = QueryDict(params)
+    if "tags" in params:
+        wanted = parse_tags(params.get("tags"))
+        found = set(Device.objects.filter(asset_tag__in=wanted).values_list("asset_tag", flat=True))
+        return Selection([t for t in wanted if t in found], [t for t in wanted if t not in found], {})
+    filterset = DeviceFilterSet(params, queryset=Device.objects.all())
+    if not filterset.is_valid():
+        return Selection([], [], {k: [str(m) for m in v] for k, v in filterset.errors.items()})
+    queryset = filterset.qs
+    if not params.get("ordering"):
+        queryset = queryset.order_by("asset_tag")
+    return Selection(list(queryset.values_list("asset_tag", flat=True)), [], {})

@@ -1,0 +1,1 @@
+"""Pages of the labels app: scan resolver and mobile device page, printing, audits."""

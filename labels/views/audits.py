@@ -1,0 +1,176 @@
+"""Inventory audits: campaigns, the scan page, and the campaign report (HTML and CSV).
+
+The scan page records one sighting after another without leaving the page: with JavaScript the
+form is sent with ``fetch`` and the answer (JSON) is shown in a live region; without it, a
+normal POST comes back to the page (post/redirect/get) with the message.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .. import queries, services
+from ..forms import CampaignForm, ScanForm
+from ..models import AuditCampaign, Sighting
+from ..qr import decode_image
+from .common import require, staff_only
+
+REPORT_ROWS = 200
+# Phone photos are large; codes on a label stay readable at this size and decoding is faster.
+MAX_PHOTO_SIDE = 2000
+
+
+def campaign_list(request):
+    staff_only(request)
+    return render(request, "labels/audit_list.html", {"campaigns": queries.campaigns()[:100]})
+
+
+def campaign_new(request):
+    require(request, "labels.add_auditcampaign")
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.start_campaign(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Campaign “%(name)s” started: scan the labels.") % {"name": campaign.name})
+            return redirect(campaign)
+    return render(request, "labels/audit_new.html", {"form": form})
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def campaign_scan(request, pk):
+    """GET: the scan page. POST: record what was scanned, typed or photographed."""
+    staff_only(request)
+    campaign = get_object_or_404(AuditCampaign.objects.select_related("site"), pk=pk)
+    sites = services.scope_sites(campaign).order_by("full_name").only("pk", "name", "full_name")
+    if request.method == "POST":
+        require(request, "labels.add_sighting")
+        return _record(request, campaign, ScanForm(request.POST, request.FILES, sites=sites))
+    site_id = request.GET.get("site") or campaign.site_id
+    form = ScanForm(initial={"site": site_id}, sites=sites)
+    return render(request, "labels/audit_scan.html", {
+        "campaign": campaign, "form": form, "recent": queries.recent_sightings(campaign),
+        "seen": campaign.sightings.count(),
+    })
+
+
+def _record(request, campaign, form):
+    results = []
+    if not form.is_valid():
+        results.append({"ok": False, "message": " ".join(str(m) for e in form.errors.values() for m in e)})
+    else:
+        data = form.cleaned_data
+        site = data.get("site") or None
+        if data.get("photo"):
+            codes, method = _codes_in_photo(data["photo"]), Sighting.Method.PHOTO
+            if not codes:
+                results.append({"ok": False, "message": _("No QR code found in the photo: try closer, "
+                                                          "with more light, or type the tag.")})
+        else:
+            codes, method = [data["code"]], data.get("method") or Sighting.Method.KEYBOARD
+        for code in codes:
+            results.append(_record_one(request, campaign, code, site, method))
+    site_id = request.POST.get("site", "")
+    if _wants_json(request):
+        return JsonResponse({"ok": all(r["ok"] for r in results), "results": results,
+                             "seen": campaign.sightings.count()},
+                            status=200 if any(r["ok"] for r in results) else 400)
+    for result in results:
+        level = messages.success if result["ok"] else messages.error
+        level(request, result["message"])
+        if result.get("warning"):
+            messages.warning(request, result["warning"])
+    url = reverse("labels:audit-scan", args=[campaign.pk])
+    return redirect(f"{url}?site={site_id}" if site_id.isdigit() else url)
+
+
+def _record_one(request, campaign, code, site, method):
+    try:
+        result = services.record_sighting(campaign=campaign, code=code, site=site, actor=request.user,
+                                          method=method)
+    except ValidationError as error:
+        return {"ok": False, "message": " ".join(error.messages), "code": getattr(error, "code", None) or ""}
+    return {"ok": True, "message": result.message, "warning": result.warning,
+            "tag": result.sighting.device.asset_tag,
+            "site": result.sighting.site.full_name, "moved": result.moved, "new": result.created}
+
+
+def _codes_in_photo(photo):
+    try:
+        image = Image.open(photo)
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+        return decode_image(image.convert("L"))
+    except (UnidentifiedImageError, OSError):
+        return []
+
+
+@require_POST
+def campaign_close(request, pk):
+    require(request, "labels.change_auditcampaign")
+    campaign = get_object_or_404(AuditCampaign, pk=pk)
+    try:
+        services.close_campaign(campaign=campaign, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Campaign “%(name)s” closed.") % {"name": campaign.name})
+    return redirect("labels:audit-report", campaign.pk)
+
+
+def campaign_report(request, pk):
+    staff_only(request)
+    campaign = get_object_or_404(AuditCampaign.objects.select_related("site", "started_by"), pk=pk)
+    return render(request, "labels/audit_report.html", {
+        "campaign": campaign,
+        "counts": queries.report_counts(campaign),
+        "seen": queries.seen_in_place(campaign)[:REPORT_ROWS],
+        "elsewhere": queries.found_elsewhere(campaign)[:REPORT_ROWS],
+        "missing": queries.missing(campaign)[:REPORT_ROWS],
+        "limit": REPORT_ROWS,
+    })
+
+
+def campaign_report_csv(request, pk):
+    """The whole report as CSV (one line per device), streamed."""
+    staff_only(request)
+    campaign = get_object_or_404(AuditCampaign.objects.select_related("site"), pk=pk)
+    header = ["section", "asset_tag", "model", "status", "registered_site", "seen_site", "seen_at", "seen_by",
+              "read_with"]
+
+    def sighting_row(section, s):
+        return [section, s.device.asset_tag, str(s.device.model), s.device.status,
+                s.previous_site.full_name if s.previous_site else "", s.site.full_name,
+                s.seen_at.isoformat(), s.seen_by.get_username() if s.seen_by else "", s.method]
+
+    def rows():
+        yield header
+        for s in queries.seen_in_place(campaign).iterator(chunk_size=2000):
+            yield sighting_row("seen", s)
+        for s in queries.found_elsewhere(campaign).iterator(chunk_size=2000):
+            yield sighting_row("found_elsewhere", s)
+        for d in queries.missing(campaign).iterator(chunk_size=2000):
+            yield ["missing", d.asset_tag, str(d.model), d.status, d.site.full_name if d.site else "", "", "", "",
+                   ""]
+
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="inventaire-{campaign.pk}.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value

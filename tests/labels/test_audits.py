@@ -1,0 +1,145 @@
+"""Audit pages: start a campaign, record sightings (JSON or plain POST, text or photo), report, CSV."""
+
+import csv
+import io
+
+import pypdfium2
+import pytest
+from django.urls import reverse
+
+from labels import services
+from labels.models import AuditCampaign, LabelTemplate, Sighting
+from labels.pdf import render_labels
+from tests.factories import DeviceFactory
+
+
+@pytest.fixture
+def campaign(device, technician):
+    return services.start_campaign(name="Inventaire Anthoard", site=device.site, actor=technician)
+
+
+def _scan_url(campaign):
+    return reverse("labels:audit-scan", args=[campaign.pk])
+
+
+def test_starting_a_campaign_leads_to_its_scan_page(tech_client, device):
+    response = tech_client.post(reverse("labels:audit-new"), {"name": "Mairie 2026", "site": device.site_id})
+    campaign = AuditCampaign.objects.get()
+    assert response["Location"] == _scan_url(campaign)
+    assert campaign.site == device.site and campaign.started_by.username == "tech"
+
+
+def test_the_scan_page_offers_a_focused_text_field_a_camera_photo_and_the_script(tech_client, campaign):
+    page = tech_client.get(_scan_url(campaign)).content.decode()
+    assert 'name="code"' in page and "autofocus" in page
+    assert 'capture="environment"' in page and 'accept="image/*"' in page
+    assert "labels/scan.js" in page
+
+
+def test_the_scanner_script_uses_the_browser_barcode_detector_and_no_library():
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    script = Path(finders.find("labels/scan.js")).read_text(encoding="utf-8")
+    assert "BarcodeDetector" in script and "getUserMedia" in script
+    assert "import " not in script and "http" not in script
+
+
+def test_without_javascript_a_sighting_is_a_post_that_comes_back_to_the_scan_page(tech_client, campaign, device):
+    response = tech_client.post(_scan_url(campaign), {"code": "GAM-000123", "site": device.site_id}, follow=True)
+    assert response.redirect_chain == [(f"{_scan_url(campaign)}?site={device.site_id}", 302)]
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    assert Sighting.objects.get().device == device
+
+
+def test_with_javascript_a_sighting_is_answered_in_json_without_leaving_the_page(tech_client, campaign, device):
+    response = tech_client.post(_scan_url(campaign), {"code": "http://127.0.0.1:8000/d/GAM-000123",
+                                                      "method": "camera"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["ok"] is True and answer["seen"] == 1
+    assert answer["results"][0]["tag"] == "GAM-000123"
+    assert Sighting.objects.get().method == "camera"
+
+
+def test_an_unknown_tag_is_answered_with_a_clear_message_and_nothing_recorded(tech_client, campaign):
+    response = tech_client.post(_scan_url(campaign), {"code": "GAM-424242"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "GAM-424242" in response.json()["results"][0]["message"]
+    assert not Sighting.objects.exists()
+
+
+def _photo_of(tags, slug):
+    """A PNG "photo" of printed labels (the PDF rasterised)."""
+    pdf = render_labels(tags, template=LabelTemplate.objects.get(slug=slug))
+    document = pypdfium2.PdfDocument(pdf)
+    image = document[0].render(scale=200 / 72).to_pil()
+    document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    buffer.name = "label.png"
+    return buffer
+
+
+def test_a_photo_of_a_label_is_decoded_on_the_server(tech_client, campaign, device):
+    response = tech_client.post(_scan_url(campaign), {"photo": _photo_of(["GAM-000123"], "roll-62mm")},
+                                HTTP_ACCEPT="application/json")
+    assert response.json()["ok"] is True
+    assert Sighting.objects.get().method == "photo"
+
+
+def test_a_photo_of_several_labels_records_each_device(tech_client, campaign, device):
+    DeviceFactory(asset_tag="GAM-000124", site=device.site)
+    photo = _photo_of(["GAM-000123", "GAM-000124"], "a4-3x8")
+    response = tech_client.post(_scan_url(campaign), {"photo": photo}, HTTP_ACCEPT="application/json")
+    assert sorted(r["tag"] for r in response.json()["results"]) == ["GAM-000123", "GAM-000124"]
+
+
+def test_a_photo_without_a_code_gets_a_clear_message(tech_client, campaign):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), "white").save(buffer, format="PNG")
+    buffer.seek(0)
+    buffer.name = "blank.png"
+    response = tech_client.post(_scan_url(campaign), {"photo": buffer}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and response.json()["results"][0]["message"]
+
+
+def test_an_empty_submission_is_refused_with_a_message(tech_client, campaign):
+    response = tech_client.post(_scan_url(campaign), {"code": ""}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and response.json()["ok"] is False
+
+
+def test_the_report_shows_the_three_lists_and_exports_them_as_csv(tech_client, campaign, device, technician):
+    DeviceFactory(asset_tag="GAM-000777", site=device.site)
+    services.record_sighting(campaign=campaign, code="GAM-000123", actor=technician)
+    page = tech_client.get(reverse("labels:audit-report", args=[campaign.pk])).content.decode()
+    assert 'id="count-seen">1<' in page and 'id="count-missing">1<' in page and 'id="count-elsewhere">0<' in page
+    response = tech_client.get(reverse("labels:audit-report-csv", args=[campaign.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:2] == ["section", "asset_tag"]
+    assert sorted((r[0], r[1]) for r in rows[1:]) == [("missing", "GAM-000777"), ("seen", "GAM-000123")]
+
+
+def test_closing_a_campaign_stops_the_scanning(tech_client, campaign):
+    tech_client.post(reverse("labels:audit-close", args=[campaign.pk]))
+    campaign.refresh_from_db()
+    assert campaign.closed_at is not None
+    assert 'name="code"' not in tech_client.get(_scan_url(campaign)).content.decode()
+    response = tech_client.post(_scan_url(campaign), {"code": "GAM-000123"}, HTTP_ACCEPT="application/json")
+    assert response.json()["ok"] is False
+
+
+def test_association_members_cannot_see_audits(client, association_user, campaign):
+    client.force_login(association_user)
+    assert client.get(reverse("labels:audit-list")).status_code == 403
+    assert client.get(_scan_url(campaign)).status_code == 403
+
+
+def test_procurement_may_read_reports_but_not_record_sightings(client, procurement, campaign):
+    client.force_login(procurement)
+    assert client.get(reverse("labels:audit-report", args=[campaign.pk])).status_code == 200
+    assert client.post(_scan_url(campaign), {"code": "GAM-000123"}).status_code == 403
