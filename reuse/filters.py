@@ -14,7 +14,7 @@ from .queries import association_of
 class OfferFilterSet(df.FilterSet):
     q = df.CharFilter(label=_("Search"), method="filter_text")
     category = df.ModelMultipleChoiceFilter(
-        label=_("Category"), field_name="category", to_field_name="slug", queryset=Category.objects.all()
+        label=_("Category"), field_name="category__slug", to_field_name="slug", queryset=Category.objects.all()
     )
     grade = df.MultipleChoiceFilter(label=_("Condition"), choices=Offer.Grade.choices)
     min_quantity = df.NumberFilter(label=_("At least (devices)"), field_name="free_quantity", lookup_expr="gte",

@@ -180,6 +180,7 @@ def redeploy_first(per_request_limit=10):
                 )
             )
             .filter(rank__lte=per_request_limit)
+            .order_by("model__category", "rank")
         )
         for device in ranked:
             candidates.setdefault(device.model.category_id, []).append(device)

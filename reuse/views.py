@@ -38,7 +38,7 @@ from .forms import (
     ReasonForm,
     RedeployForm,
 )
-from .models import Association, Claim, InternalRequest
+from .models import Association, Claim, InternalRequest, Offer
 from .pdf import erasure_certificate, transfer_agreement
 
 REFUSALS = (ReuseRefused, TransitionRefused)
@@ -113,8 +113,9 @@ def offer_claim(request, pk):
     association = _portal(request)
     if association is None:
         raise PermissionDenied
-    offer = get_object_or_404(queries.offers_for(request.user), pk=pk)
-    form = ClaimForm(request.POST, free=offer.free_quantity)
+    # Any offer, not only the catalogue's: one just fully claimed must say "already claimed", not 404.
+    offer = get_object_or_404(queries.with_quantities(Offer.objects.all()), pk=pk)
+    form = ClaimForm(request.POST, free=max(offer.free_quantity, 1))
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(offer)

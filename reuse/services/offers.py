@@ -94,7 +94,7 @@ def withdraw_offer(*, offer, actor, note=""):
 
     Devices a live claim holds stay with that claim; the offer closes for new claims.
     """
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    original, offer = offer, Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != Offer.Status.OPEN:
         raise ReuseRefused(_("This offer is no longer open."), code="offer_closed")
     items = list(free_items(offer).select_related("device"))
@@ -104,6 +104,6 @@ def withdraw_offer(*, offer, actor, note=""):
             expected_status=Status.AVAILABLE, data={"offer_id": offer.pk},
         )
     OfferItem.objects.filter(pk__in=[item.pk for item in items]).update(active=False)
-    offer.status = Offer.Status.WITHDRAWN
+    offer.status = original.status = Offer.Status.WITHDRAWN
     offer.save(update_fields=["status"])
     return offer
