@@ -477,7 +477,7 @@ class Donation(models.Model):
     association = models.ForeignKey(
         Association, on_delete=models.PROTECT, related_name="donations", verbose_name=_("association")
     )
-    handed_over_at = models.DateTimeField(_("handed over"))
+    handed_over_at = models.DateTimeField(_("handover date"))
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -50,7 +50,7 @@ def test_staff_hear_of_a_claim_and_the_association_of_each_decision(
         services.approve_claim(claim=claim, actor=buyer)
     assert sorted(mailoutbox[-1].to) == sorted({"member%d@asso.example" % claim.association_id,
                                                claim.association.contact_email})
-    assert f"#{claim.pk}" in mailoutbox[-1].subject
+    assert str(claim.pk) in mailoutbox[-1].subject
 
 
 def test_nothing_is_sent_for_work_that_was_rolled_back(buyer, mailoutbox, django_capture_on_commit_callbacks):
