@@ -48,13 +48,21 @@ def p(text, style=BODY):
     return Paragraph(escape(str(text)), style)
 
 
-def _render(title, story):
+def _render(title, story, reference):
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(18 * mm, 10 * mm, f"{reference} — {settings.PROLONGE['OWNER_NAME']}")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, _("page %(number)d") % {"number": doc.page})
+        canvas.restoreState()
+
     buffer = BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
         title=title, author=settings.PROLONGE["OWNER_NAME"], creator="Prolonge",
     )
-    doc.build(story)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
 
@@ -121,7 +129,7 @@ def erasure_certificate(erasure):
             Spacer(0, 6 * mm),
             p(_("Issued by Prolonge on %(date)s.") % {"date": _when(erasure.created_at)}, SMALL),
         ]
-        return _render(title, story)
+        return _render(title, story, erasure.number)
 
 
 def transfer_agreement(donation):
@@ -207,7 +215,7 @@ def transfer_agreement(donation):
                 ),
             ),
         ]
-        return _render(title, story)
+        return _render(title, story, donation.number)
 
 
 def _signatures(owner, donation, association):

@@ -8,7 +8,21 @@ or prefetched, so a page costs a constant number of queries.
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 
 from config.roles import is_staff_member
@@ -72,6 +86,17 @@ def catalogue_items():
     return OfferItem.objects.filter(active=True).select_related("device__model").only(
         "offer_id", "value_at_transfer", "device__id", "device__model__manufacturer", "device__model__name",
         "device__model__ram_gb", "device__model__storage_gb", "device__model__storage_kind", "device__model__cpu",
+    )
+
+
+def offer_models(offer):
+    """The free devices of an offer grouped by model: what an association chooses from (one query)."""
+    return (
+        free_items(offer)
+        .values("device__model__manufacturer", "device__model__name", "device__model__cpu", "device__model__ram_gb",
+                "device__model__storage_gb", "device__model__storage_kind")
+        .annotate(count=Count("pk"), low=Min("value_at_transfer"), high=Max("value_at_transfer"))
+        .order_by("device__model__manufacturer", "device__model__name")
     )
 
 

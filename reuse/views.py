@@ -94,9 +94,8 @@ def offer_detail(request, pk):
     offer = get_object_or_404(queries.offers_for(request.user), pk=pk)
     context = {"offer": offer, "association": association}
     if association:
-        items = list(queries.catalogue_items().filter(offer=offer))
         context.update({
-            "items": items,
+            "models": list(queries.offer_models(offer)),
             "form": ClaimForm(free=offer.free_quantity),
             "own_claim": queries.claims_for(request.user).filter(offer=offer, status__in=Claim.ACTIVE).first(),
         })

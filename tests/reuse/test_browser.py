@@ -34,6 +34,7 @@ def test_a_member_claims_an_offer_on_a_phone_and_finds_it_in_my_claims(browser, 
     claim = Claim.objects.get(association=member.association_membership.association)
     assert claim.quantity == 1 and claim.offer == offer
     assert browser.current_url.endswith(claim.get_absolute_url())
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
     browser.find_element(By.CSS_SELECTOR, "header nav a[href='/reuse/claims/']").click()
     wait.until(expected_conditions.url_to_be(f"{live_server.url}/reuse/claims/"))
