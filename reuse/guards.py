@@ -4,6 +4,8 @@
   recycled without a passed ``Erasure`` performed after its last time in service.
 - A donation's unit value at transfer must be within the legal ceiling (CG3P art. D. 3212-3);
   the donation flow passes it as ``value=`` to ``transition()``.
+- A device a claim holds is not retired or recycled by hand: the claim is cancelled or refused
+  first (its services release the devices before moving them).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -16,7 +18,7 @@ from inventory.lifecycle import TransitionRefused, status_label
 from inventory.models import Device, Event, Status
 
 from .conf import donation_ceiling
-from .models import Erasure
+from .models import ClaimLine, Erasure
 
 NEEDS_ERASURE = frozenset({Status.AVAILABLE, Status.RESERVED, Status.DONATED, Status.RECYCLED})
 
@@ -92,4 +94,16 @@ def ceiling_guard(device, to_status, context):
                 "ceiling": formats.number_format(ceiling, 0),
             },
             code="over_ceiling",
+        )
+
+
+def claim_guard(device, to_status, context):
+    if to_status not in (Status.RETIRED, Status.RECYCLED) or device.status not in (Status.AVAILABLE, Status.RESERVED):
+        return
+    line = ClaimLine.objects.filter(device=device, active=True).select_related("claim__association").first()
+    if line is not None:
+        raise TransitionRefused(
+            _("%(tag)s is held by claim #%(id)s of %(name)s: cancel or refuse that claim first.")
+            % {"tag": device.asset_tag, "id": line.claim_id, "name": line.claim.association.name},
+            code="claimed",
         )

@@ -268,7 +268,7 @@ class InternalRequest(models.Model):
     """A department asks for N devices of a category: redeploy retired ones before buying."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("In progress")
         FULFILLED = "fulfilled", _("Fulfilled")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -312,7 +312,7 @@ class Offer(models.Model):
         C = "C", _("C — works, visible wear")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open for claims")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         CLOSED = "closed", _("All given")
 

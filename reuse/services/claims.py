@@ -168,13 +168,13 @@ def _release(claim, actor, note):
     offer was withdrawn meanwhile), and its lines stop holding them."""
     offer_open = claim.offer.status == Offer.Status.OPEN
     lines = _lines(claim)
+    ClaimLine.objects.filter(pk__in=[line.pk for line in lines]).update(active=False)
     data = {"claim_id": claim.pk, "offer_id": claim.offer_id}
     for line in lines:
         if line.device.status == Status.RESERVED:
             lifecycle.transition(line.device, Status.AVAILABLE, actor=actor, note=note, data=data)
         if not offer_open and line.device.status == Status.AVAILABLE:
             lifecycle.transition(line.device, Status.RETIRED, actor=actor, note=note, data=data)
-    ClaimLine.objects.filter(pk__in=[line.pk for line in lines]).update(active=False)
     if not offer_open:
         OfferItem.objects.filter(offer=claim.offer, device__in=[line.device for line in lines]).update(active=False)
 

@@ -39,6 +39,8 @@ def create_offer(*, devices, grade, actor, title="", description="", value=None)
     if grade not in Offer.Grade.values:
         raise ValidationError({"grade": _("Choose a condition grade (A, B or C).")})
     values = {d.pk: _value_of(d, value) for d in devices}
+    # A device retired by hand from the device page left its previous offer without saying so.
+    OfferItem.objects.filter(device__in=devices, active=True, device__status=Status.RETIRED).update(active=False)
     offer = Offer.objects.create(
         title=(title or "").strip() or _default_title(devices),
         description=(description or "").strip(),

@@ -138,3 +138,22 @@ def test_a_handover_after_the_ceiling_was_lowered_is_refused_and_writes_nothing(
     assert Event.objects.count() == events
     claim.refresh_from_db()
     assert claim.status == "approved"
+
+
+def test_a_device_a_claim_holds_cannot_be_retired_by_hand(buyer, member):
+    offer = offered([retired_device()], buyer)
+    claim = services.claim_offer(offer=offer, association=member.association_membership.association, actor=member)
+    device = claim.lines.get().device
+    with pytest.raises(lifecycle.TransitionRefused) as refusal:
+        lifecycle.transition(device, Status.RETIRED)
+    assert refusal.value.code == "claimed"
+    assert "Solidarité Numérique" in refusal.value.message
+
+
+def test_a_device_retired_by_hand_from_an_offer_can_be_offered_again(buyer):
+    device = retired_device()
+    first = offered([device], buyer)
+    lifecycle.transition(device, Status.RETIRED)
+    second = services.create_offer(devices=[device], grade="C", actor=buyer)
+    assert not first.items.filter(active=True).exists()
+    assert second.items.get().device.status == Status.AVAILABLE
