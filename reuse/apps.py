@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class ReuseConfig(AppConfig):
     name = "reuse"
     verbose_name = _("Second life")
+
+    def ready(self):
+        """Plug reuse into the register without the register importing reuse (DESIGN.md §1)."""
+        from inventory.lifecycle import register_guard
+        from inventory.panels import register_panel
+
+        from .guards import ceiling_guard, claim_guard, erasure_guard
+        from .panels import device_panel_context
+
+        register_guard(erasure_guard)
+        register_guard(ceiling_guard)
+        register_guard(claim_guard)
+        register_panel("reuse", "reuse/_device_panel.html", device_panel_context, order=50)

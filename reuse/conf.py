@@ -1,0 +1,33 @@
+"""Reuse settings: every legal or operational threshold is a setting (DOMAIN.md), read here.
+
+They live in ``settings.PROLONGE``; the defaults below apply when a deployment leaves them out.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+DEFAULTS = {
+    # CG3P art. D. 3212-3: ceiling of the unit value at a free transfer (euros).
+    "DONATION_UNIT_CEILING_EUR": 300,
+    # Days after the pickup slot before a claim nobody picked up is released.
+    "CLAIM_PICKUP_DELAY_DAYS": 7,
+    # Months after a donation before the association is asked how the kit is used.
+    "FOLLOW_UP_MONTHS": 6,
+}
+
+
+def setting(name):
+    return settings.PROLONGE.get(name, DEFAULTS[name])
+
+
+def donation_ceiling():
+    return Decimal(str(setting("DONATION_UNIT_CEILING_EUR")))
+
+
+def pickup_delay_days():
+    return int(setting("CLAIM_PICKUP_DELAY_DAYS"))
+
+
+def follow_up_months():
+    return int(setting("FOLLOW_UP_MONTHS"))

@@ -1,0 +1,109 @@
+"""Lifecycle guards registered with ``inventory.lifecycle.register_guard`` (DESIGN.md §3).
+
+- A device whose category carries storage cannot become available, reserved, donated or
+  recycled without a passed ``Erasure`` performed after its last time in service.
+- A donation's unit value at transfer must be within the legal ceiling (CG3P art. D. 3212-3);
+  the donation flow passes it as ``value=`` to ``transition()``.
+- A device a claim holds is not retired or recycled by hand: the claim is cancelled or refused
+  first (its services release the devices before moving them).
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from inventory.lifecycle import TransitionRefused, status_label
+from inventory.models import Device, Event, Status
+
+from .conf import donation_ceiling
+from .models import ClaimLine, Erasure
+
+NEEDS_ERASURE = frozenset({Status.AVAILABLE, Status.RESERVED, Status.DONATED, Status.RECYCLED})
+
+# A device is "in service" until an event takes it out of service; a redeployment hands it to
+# new people, so an erasure made before a redeployment no longer counts either.
+LEFT_SERVICE = Q(from_status=Status.IN_SERVICE) | Q(kind=Event.Kind.REDEPLOYED)
+
+
+def last_left_service(device_ref):
+    """Subquery: when the device last left service (None when the journal never shows it)."""
+    return Subquery(
+        Event.objects.filter(LEFT_SERVICE, device=device_ref).order_by("-at", "-id").values("at")[:1]
+    )
+
+
+def valid_erasures(device):
+    """Passed erasures performed after the device last left service, newest first (one query)."""
+    return (
+        Erasure.objects.filter(device=device, passed=True)
+        .annotate(left_service=last_left_service(OuterRef("device")))
+        .filter(Q(left_service__isnull=True) | Q(performed_at__gte=F("left_service")))
+        .order_by("-performed_at", "-id")
+    )
+
+
+def has_valid_erasure(device):
+    if device.status == Status.IN_SERVICE:
+        return False
+    return valid_erasures(device).exists()
+
+
+def erasure_guard(device, to_status, context):
+    if to_status not in NEEDS_ERASURE:
+        return
+    carries_storage = (
+        Device.objects.filter(pk=device.pk).values_list("model__category__carries_storage", flat=True).first()
+    )
+    if carries_storage and not has_valid_erasure(device):
+        raise TransitionRefused(
+            _(
+                "%(tag)s holds storage: record a passed data erasure, done after it left service, "
+                "before it can become “%(status)s”."
+            )
+            % {"tag": device.asset_tag, "status": status_label(to_status)},
+            code="erasure_required",
+        )
+
+
+def ceiling_guard(device, to_status, context):
+    if to_status != Status.DONATED:
+        return
+    raw = context.get("value")
+    try:
+        value = Decimal(str(raw)) if raw is not None else None
+    except InvalidOperation:
+        value = None
+    if value is None:
+        raise TransitionRefused(
+            _("%(tag)s: a donation needs its value at transfer; record it through the handover of a claim.")
+            % {"tag": device.asset_tag},
+            code="value_required",
+        )
+    ceiling = donation_ceiling()
+    if value > ceiling:
+        raise TransitionRefused(
+            _(
+                "%(tag)s is worth %(value)s € at transfer, above the legal ceiling of %(ceiling)s € per unit "
+                "(CG3P art. D. 3212-3): it cannot be given free of charge."
+            )
+            % {
+                "tag": device.asset_tag,
+                "value": formats.number_format(value, 2),
+                "ceiling": formats.number_format(ceiling, 0),
+            },
+            code="over_ceiling",
+        )
+
+
+def claim_guard(device, to_status, context):
+    if to_status not in (Status.RETIRED, Status.RECYCLED) or device.status not in (Status.AVAILABLE, Status.RESERVED):
+        return
+    line = ClaimLine.objects.filter(device=device, active=True).select_related("claim__association").first()
+    if line is not None:
+        raise TransitionRefused(
+            _("%(tag)s is held by claim #%(id)s of %(name)s: cancel or refuse that claim first.")
+            % {"tag": device.asset_tag, "id": line.claim_id, "name": line.claim.association.name},
+            code="claimed",
+        )
