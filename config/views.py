@@ -43,5 +43,3 @@ def _check_broker():
         return "ok"
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
-
-

@@ -26,11 +26,17 @@ class DeviceFilterSet(df.FilterSet):
     ordering = df.OrderingFilter(
         label=_("Sort by"),
         fields=(
-            ("asset_tag", "asset_tag"), ("serial_number", "serial_number"), ("status", "status"),
-            ("model__manufacturer", "manufacturer"), ("model__name", "model"),
-            ("model__category__name", "category"), ("site__full_name", "site"),
-            ("department__name", "department"), ("purchase_date", "purchase_date"),
-            ("warranty_end", "warranty_end"), ("purchase_price", "purchase_price"),
+            ("asset_tag", "asset_tag"),
+            ("serial_number", "serial_number"),
+            ("status", "status"),
+            ("model__manufacturer", "manufacturer"),
+            ("model__name", "model"),
+            ("model__category__name", "category"),
+            ("site__full_name", "site"),
+            ("department__name", "department"),
+            ("purchase_date", "purchase_date"),
+            ("warranty_end", "warranty_end"),
+            ("purchase_price", "purchase_price"),
         ),
     )
 
@@ -43,8 +49,10 @@ class DeviceFilterSet(df.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(asset_tag__icontains=value) | Q(serial_number__icontains=value)
-            | Q(model__name__icontains=value) | Q(model__manufacturer__icontains=value)
+            Q(asset_tag__icontains=value)
+            | Q(serial_number__icontains=value)
+            | Q(model__name__icontains=value)
+            | Q(model__manufacturer__icontains=value)
         )
 
     def filter_site(self, queryset, name, value):

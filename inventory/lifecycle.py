@@ -93,7 +93,8 @@ def check_transition(device, to_status, context=None):
     current = Status(device.status)
     if current in TERMINAL:
         raise TransitionRefused(
-            _("%(tag)s is %(status)s: this status is final.") % {"tag": device.asset_tag, "status": status_label(current)},
+            _("%(tag)s is %(status)s: this status is final.")
+            % {"tag": device.asset_tag, "status": status_label(current)},
             code="terminal",
         )
     if to_status == current:
@@ -105,7 +106,12 @@ def check_transition(device, to_status, context=None):
         allowed = ", ".join(sorted(str(status_label(s)) for s in TRANSITIONS[current]))
         raise TransitionRefused(
             _("%(tag)s cannot go from “%(from)s” to “%(to)s”. Allowed from here: %(allowed)s.")
-            % {"tag": device.asset_tag, "from": status_label(current), "to": status_label(to_status), "allowed": allowed},
+            % {
+                "tag": device.asset_tag,
+                "from": status_label(current),
+                "to": status_label(to_status),
+                "allowed": allowed,
+            },
             code="not_allowed",
         )
     for guard in _guards:
@@ -133,8 +139,19 @@ def available_transitions(device, user, *, include_workflow=False):
 
 
 @transaction.atomic
-def transition(device, to_status, *, actor=None, note="", expected_status=None, kind=Event.Kind.STATUS,
-               repair=None, data=None, check_permission=False, **context):
+def transition(
+    device,
+    to_status,
+    *,
+    actor=None,
+    note="",
+    expected_status=None,
+    kind=Event.Kind.STATUS,
+    repair=None,
+    data=None,
+    check_permission=False,
+    **context,
+):
     """Move ``device`` to ``to_status`` and journal it, atomically, under a row lock.
 
     ``expected_status`` is the status the caller saw (the form or API client): if the device
@@ -158,9 +175,15 @@ def transition(device, to_status, *, actor=None, note="", expected_status=None, 
     details = dict(data or {})
     details.update({key: _jsonable(value) for key, value in context.items()})
     return Event.objects.create(
-        device=locked, kind=kind, from_status=from_status, to_status=to_status,
+        device=locked,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        at=now, note=note, repair=repair, data=details,
+        at=now,
+        note=note,
+        repair=repair,
+        data=details,
     )
 
 

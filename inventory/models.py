@@ -40,12 +40,17 @@ class Category(models.Model):
         _("depreciation period (years)"), default=5, validators=[MinValueValidator(1)]
     )
     embodied_kgco2e = models.DecimalField(
-        _("embodied footprint (kg CO2e)"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("embodied footprint (kg CO2e)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Empty when no published factor exists (e.g. printers)."),
     )
     footprint_source = models.CharField(_("footprint source"), max_length=200, blank=True)
     carries_storage = models.BooleanField(
-        _("carries storage"), default=True,
+        _("carries storage"),
+        default=True,
         help_text=_("Needs a verified data erasure before it leaves the authority."),
     )
 
@@ -66,17 +71,27 @@ class DeviceModel(models.Model):
     name = models.CharField(_("model"), max_length=150)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="models", verbose_name=_("category"))
     repairability_index = models.DecimalField(
-        _("repairability index"), max_digits=3, decimal_places=1, null=True, blank=True,
+        _("repairability index"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     durability_index = models.DecimalField(
-        _("durability index"), max_digits=3, decimal_places=1, null=True, blank=True,
+        _("durability index"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     embodied_kgco2e = models.DecimalField(
         _("embodied footprint override (kg CO2e)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    reference_price = models.DecimalField(_("reference price (€ HT)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    reference_price = models.DecimalField(
+        _("reference price (€ HT)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     ram_gb = models.PositiveIntegerField(_("RAM (GB)"), null=True, blank=True)
     storage_gb = models.PositiveIntegerField(_("storage (GB)"), null=True, blank=True)
     storage_kind = models.CharField(_("storage kind"), max_length=10, blank=True, help_text=_("SSD, HDD, eMMC…"))
@@ -92,7 +107,8 @@ class DeviceModel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["manufacturer", "name"], name="devicemodel_unique_name"),
             models.CheckConstraint(
-                condition=Q(repairability_index__isnull=True) | Q(repairability_index__gte=0, repairability_index__lte=10),
+                condition=Q(repairability_index__isnull=True)
+                | Q(repairability_index__gte=0, repairability_index__lte=10),
                 name="devicemodel_repairability_range",
             ),
         ]
@@ -115,7 +131,9 @@ class Site(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
     address = models.CharField(_("address"), max_length=250, blank=True)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     full_name = models.CharField(_("full name"), max_length=500, editable=False, default="")
@@ -132,13 +150,6 @@ class Site(models.Model):
     def __str__(self):
         return self.full_name or self.name
 
-    def clean(self):
-        expected_parent = {"commune": None, "building": "commune", "room": "building"}[self.kind]
-        parent_kind = self.parent.kind if self.parent_id else None
-        if parent_kind != expected_parent:
-            raise ValidationError({"parent": _("A %(kind)s must sit in a %(parent)s.") % {
-                "kind": self.get_kind_display(), "parent": expected_parent or _("nothing (top level)")}})
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         parent_path = self.parent.path if self.parent_id else "/"
@@ -152,6 +163,17 @@ class Site(models.Model):
             if old_path:
                 for child in self.children.all():
                     child.save()
+
+    def clean(self):
+        expected_parent = {"commune": None, "building": "commune", "room": "building"}[self.kind]
+        parent_kind = self.parent.kind if self.parent_id else None
+        if parent_kind != expected_parent:
+            raise ValidationError(
+                {
+                    "parent": _("A %(kind)s must sit in a %(parent)s.")
+                    % {"kind": self.get_kind_display(), "parent": expected_parent or _("nothing (top level)")}
+                }
+            )
 
     def subtree(self):
         return Site.objects.filter(path__startswith=self.path)
@@ -176,19 +198,48 @@ class Device(models.Model):
     model = models.ForeignKey(DeviceModel, on_delete=models.PROTECT, related_name="devices", verbose_name=_("model"))
     # Copied from the model so that the database can enforce "one serial per manufacturer".
     manufacturer = models.CharField(_("manufacturer"), max_length=100, editable=False)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_STOCK, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_STOCK, editable=False
+    )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now, editable=False)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("site"))
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("department"))
-    assignee = models.CharField(_("assignee"), max_length=150, blank=True, help_text=_("Keep personal data minimal: a name or a role."))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("site")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("department"),
+    )
+    assignee = models.CharField(
+        _("assignee"), max_length=150, blank=True, help_text=_("Keep personal data minimal: a name or a role.")
+    )
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
-    purchase_price = models.DecimalField(_("purchase price (€ HT)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
+    purchase_price = models.DecimalField(
+        _("purchase price (€ HT)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     supplier = models.CharField(_("supplier"), max_length=150, blank=True)
     order_reference = models.CharField(_("order reference"), max_length=100, blank=True)
     acquired_as = models.CharField(_("acquired as"), max_length=20, choices=AcquiredAs.choices, default=AcquiredAs.NEW)
     warranty_end = models.DateField(_("warranty end"), null=True, blank=True)
-    planned_renewal_year = models.PositiveSmallIntegerField(_("planned replacement (budget year)"), null=True, blank=True)
-    replacement_price = models.DecimalField(_("expected replacement price (€ HT)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
+    planned_renewal_year = models.PositiveSmallIntegerField(
+        _("planned replacement (budget year)"), null=True, blank=True
+    )
+    replacement_price = models.DecimalField(
+        _("expected replacement price (€ HT)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -202,9 +253,12 @@ class Device(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="device_status_valid"),
             models.CheckConstraint(condition=Q(acquired_as__in=AcquiredAs.values), name="device_acquired_as_valid"),
-            models.CheckConstraint(condition=Q(purchase_price__isnull=True) | Q(purchase_price__gte=0), name="device_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(purchase_price__isnull=True) | Q(purchase_price__gte=0), name="device_price_not_negative"
+            ),
             models.UniqueConstraint(
-                fields=["manufacturer", "serial_number"], condition=~Q(serial_number=""),
+                fields=["manufacturer", "serial_number"],
+                condition=~Q(serial_number=""),
                 name="device_unique_serial_per_manufacturer",
             ),
         ]
@@ -276,7 +330,14 @@ class Event(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     note = models.TextField(_("note"), blank=True)
     repair = models.ForeignKey("Repair", on_delete=models.PROTECT, null=True, blank=True, related_name="events")
@@ -340,16 +401,41 @@ class Repair(models.Model):
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("device"))
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("opened by"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("closed by"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
     symptom = models.TextField(_("symptom"))
-    fault_category = models.CharField(_("fault category"), max_length=20, choices=FaultCategory.choices, default=FaultCategory.OTHER)
+    fault_category = models.CharField(
+        _("fault category"), max_length=20, choices=FaultCategory.choices, default=FaultCategory.OTHER
+    )
     diagnosis = models.TextField(_("diagnosis"), blank=True)
     action = models.TextField(_("action taken"), blank=True)
     parts = models.CharField(_("parts"), max_length=250, blank=True)
-    estimated_cost = models.DecimalField(_("estimated cost (€ HT)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
-    cost = models.DecimalField(_("cost (€ HT)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
+    estimated_cost = models.DecimalField(
+        _("estimated cost (€ HT)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cost = models.DecimalField(
+        _("cost (€ HT)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     labour_minutes = models.PositiveIntegerField(_("labour (minutes)"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     barrier = models.CharField(_("barrier to repair"), max_length=30, choices=Barrier.choices, blank=True)
@@ -359,7 +445,9 @@ class Repair(models.Model):
         verbose_name_plural = _("repairs")
         ordering = ["-opened_at"]
         constraints = [
-            models.UniqueConstraint(fields=["device"], condition=Q(closed_at__isnull=True), name="repair_one_open_per_device"),
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(closed_at__isnull=True), name="repair_one_open_per_device"
+            ),
             models.CheckConstraint(
                 condition=Q(closed_at__isnull=True) | ~Q(outcome=""), name="repair_closed_has_outcome"
             ),
@@ -397,7 +485,14 @@ class Flag(models.Model):
     created_at = models.DateTimeField(_("raised"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("resolved by"))
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
     resolution = models.CharField(_("resolution"), max_length=10, choices=Resolution.choices, blank=True, default="")
     resolution_reason = models.TextField(_("reason"), blank=True)
 
@@ -406,7 +501,9 @@ class Flag(models.Model):
         verbose_name_plural = _("flags")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["device", "rule"], condition=Q(resolved_at__isnull=True), name="flag_one_open_per_rule"),
+            models.UniqueConstraint(
+                fields=["device", "rule"], condition=Q(resolved_at__isnull=True), name="flag_one_open_per_rule"
+            ),
         ]
         indexes = [models.Index(fields=["rule", "resolved_at"])]
 

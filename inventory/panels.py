@@ -8,8 +8,8 @@ An app registers a panel from its ``AppConfig.ready()``::
 must cost a constant number of queries (the device page's query count is tested).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

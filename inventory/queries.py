@@ -7,7 +7,17 @@ reports aggregate them in the database instead of looping in Python.
 from decimal import Decimal
 
 from django.db.models import (
-    Case, DecimalField, ExpressionWrapper, F, FloatField, Func, OuterRef, Q, Subquery, Value, When,
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
@@ -36,7 +46,8 @@ class DaysSince(Func):
 def embodied_expression(prefix=""):
     """kg CO2e: the model's own figure, else its category's default factor (may be NULL)."""
     return Coalesce(
-        F(f"{prefix}model__embodied_kgco2e"), F(f"{prefix}model__category__embodied_kgco2e"),
+        F(f"{prefix}model__embodied_kgco2e"),
+        F(f"{prefix}model__category__embodied_kgco2e"),
         output_field=DecimalField(max_digits=10, decimal_places=2),
     )
 
@@ -49,14 +60,18 @@ def with_derived(queryset, today=None):
     """
     today = today or timezone.localdate()
     age_days = DaysSince("purchase_date", today)
-    depreciation_days = ExpressionWrapper(F("model__category__depreciation_years") * DAYS_PER_YEAR, output_field=FloatField())
+    depreciation_days = ExpressionWrapper(
+        F("model__category__depreciation_years") * DAYS_PER_YEAR, output_field=FloatField()
+    )
     remaining_share = Greatest(Value(0.0), Least(Value(1.0), Value(1.0) - age_days / depreciation_days))
     return queryset.annotate(
         age_days=age_days,
         age_years=ExpressionWrapper(age_days / DAYS_PER_YEAR, output_field=FloatField()),
         book_value=Case(
             When(Q(purchase_price__isnull=True) | Q(purchase_date__isnull=True), then=Value(None)),
-            default=ExpressionWrapper(F("purchase_price") * remaining_share, output_field=DecimalField(max_digits=12, decimal_places=2)),
+            default=ExpressionWrapper(
+                F("purchase_price") * remaining_share, output_field=DecimalField(max_digits=12, decimal_places=2)
+            ),
             output_field=DecimalField(max_digits=12, decimal_places=2),
         ),
         embodied_kgco2e=embodied_expression(),
@@ -65,9 +80,7 @@ def with_derived(queryset, today=None):
 
 def device_list(today=None):
     """The device list: one query with everything a row shows."""
-    return with_derived(
-        Device.objects.select_related("model", "model__category", "site", "department"), today
-    )
+    return with_derived(Device.objects.select_related("model", "model__category", "site", "department"), today)
 
 
 def device_detail(today=None):
@@ -89,9 +102,7 @@ def site_and_descendants(site):
 
 def last_event_at(kind):
     """Subquery: the time of the device's latest event of ``kind`` (for rules and reports)."""
-    return Subquery(
-        Event.objects.filter(device=OuterRef("pk"), kind=kind).order_by("-at").values("at")[:1]
-    )
+    return Subquery(Event.objects.filter(device=OuterRef("pk"), kind=kind).order_by("-at").values("at")[:1])
 
 
 def book_value_of(device, today=None):
@@ -103,4 +114,3 @@ def book_value_of(device, today=None):
     years = device.model.category.depreciation_years
     share = max(0.0, min(1.0, 1 - days / (years * DAYS_PER_YEAR)))
     return (device.purchase_price * Decimal(str(share))).quantize(Decimal("0.01"))
-

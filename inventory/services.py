@@ -10,9 +10,21 @@ from django.utils.translation import gettext as _
 
 from .models import Device, Event, Site, normalize_asset_tag
 
-TRACKED_FIELDS = ("site", "department", "assignee", "serial_number", "model", "warranty_end",
-                  "purchase_date", "purchase_price", "acquired_as", "supplier", "order_reference",
-                  "planned_renewal_year", "replacement_price")
+TRACKED_FIELDS = (
+    "site",
+    "department",
+    "assignee",
+    "serial_number",
+    "model",
+    "warranty_end",
+    "purchase_date",
+    "purchase_price",
+    "acquired_as",
+    "supplier",
+    "order_reference",
+    "planned_renewal_year",
+    "replacement_price",
+)
 
 
 @transaction.atomic
@@ -24,8 +36,13 @@ def register_device(*, actor=None, **fields):
         device.manufacturer = device.model.manufacturer
     device.full_clean()
     device.save()
-    Event.objects.create(device=device, kind=Event.Kind.CREATED, to_status=device.status,
-                         actor=_user_or_none(actor), note=_("Registered"))
+    Event.objects.create(
+        device=device,
+        kind=Event.Kind.CREATED,
+        to_status=device.status,
+        actor=_user_or_none(actor),
+        note=_("Registered"),
+    )
     return device
 
 
@@ -42,13 +59,18 @@ def update_device(*, device, actor=None, note="", **changes):
         locked.manufacturer = locked.model.manufacturer
     locked.full_clean()
     locked.save()
-    changed = {name: [str(before[name] or ""), str(getattr(locked, name) or "")]
-               for name in changes if before[name] != getattr(locked, name)}
+    changed = {
+        name: [str(before[name] or ""), str(getattr(locked, name) or "")]
+        for name in changes
+        if before[name] != getattr(locked, name)
+    }
     if changed:
-        kind = Event.Kind.MOVED if set(changed) == {"site"} else (
-            Event.Kind.ASSIGNED if set(changed) <= {"assignee", "department"} else Event.Kind.EDITED)
-        Event.objects.create(device=locked, kind=kind, actor=_user_or_none(actor), note=note,
-                             data={"changes": changed})
+        kind = (
+            Event.Kind.MOVED
+            if set(changed) == {"site"}
+            else (Event.Kind.ASSIGNED if set(changed) <= {"assignee", "department"} else Event.Kind.EDITED)
+        )
+        Event.objects.create(device=locked, kind=kind, actor=_user_or_none(actor), note=note, data={"changes": changed})
     for name in changes:
         setattr(device, name, getattr(locked, name))
     return locked
@@ -75,8 +97,14 @@ def add_note(*, device, text, actor=None, attachment=None):
     """Journal a free note, with an optional photo."""
     if not (text or "").strip() and not attachment:
         raise ValidationError({"note": _("Write a note or attach a photo.")})
-    return Event.objects.create(device=device, kind=Event.Kind.NOTE, actor=_user_or_none(actor),
-                                note=text.strip(), attachment=attachment or "", at=timezone.now())
+    return Event.objects.create(
+        device=device,
+        kind=Event.Kind.NOTE,
+        actor=_user_or_none(actor),
+        note=text.strip(),
+        attachment=attachment or "",
+        at=timezone.now(),
+    )
 
 
 def _user_or_none(user):

@@ -7,6 +7,8 @@ from django.db import connection
 from config.roles import ADMIN, ASSOCIATION, PROCUREMENT, TECHNICIAN
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.support.celery", "tests.support.browser"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Skip what this environment cannot run, and say why."""
@@ -16,7 +18,9 @@ def pytest_collection_modifyitems(config, items):
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…); .ci/run runs it"))
         if "browser" in item.keywords and not has_browser:
-            item.add_marker(pytest.mark.skip(reason="needs chromium and chromedriver (apt-get install chromium chromium-driver)"))
+            item.add_marker(
+                pytest.mark.skip(reason="needs chromium and chromedriver (apt-get install chromium chromium-driver)")
+            )
 
 
 @pytest.fixture
