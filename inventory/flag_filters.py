@@ -23,7 +23,7 @@ class FlagFilterSet(df.FilterSet):
     department = df.ModelChoiceFilter(label=_("Department"), field_name="device__department",
                                       queryset=Department.objects.all())
     category = df.ModelMultipleChoiceFilter(
-        label=_("Category"), field_name="device__model__category", to_field_name="slug",
+        label=_("Category"), field_name="device__model__category__slug", to_field_name="slug",
         queryset=Category.objects.all(),
     )
     resolution = df.MultipleChoiceFilter(
