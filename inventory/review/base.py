@@ -40,7 +40,18 @@ class Rule:
     severity = Flag.Severity.INFO
 
     def findings(self, ctx):
-        """Findings for the whole fleet, from a bounded number of queries (never one per device)."""
+        """Findings for the whole fleet, from a bounded number of queries (never one per device).
+
+        By default: one ``Finding`` per row of ``rows(ctx)`` (a ``values()`` queryset), built
+        by ``finding(row, ctx)`` — a pure function of the row, so that any other evaluation of
+        the rule (the benchmark's device-by-device baseline) writes the very same flags.
+        """
+        return [self.finding(row, ctx) for row in self.rows(ctx)]
+
+    def rows(self, ctx):
+        raise NotImplementedError
+
+    def finding(self, row, ctx):
         raise NotImplementedError
 
     def make(self, device_id, message, severity=None, savings_eur=None, savings_kgco2e=None):
@@ -164,6 +175,13 @@ class ReviewContext:
         self.thresholds = thresholds or current_settings()
         self.fmt = Formatter()
         self.snooze_since = day_start(self.today - dt.timedelta(days=self.thresholds.snooze_days))
+        self._memo = {}
+
+    def memo(self, key, compute):
+        """A value computed once per run (labels in the active language, the reuse rate…)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def days_ago_start(self, days):
         return day_start(self.today - dt.timedelta(days=days))

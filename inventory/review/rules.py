@@ -16,8 +16,7 @@ from django.conf import settings
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import footprint
 from ..lifecycle import TransitionRefused, transition
@@ -99,18 +98,16 @@ class ExtendRule(Rule):
             .exclude(self.snoozed(ctx))
         )
 
-    def findings(self, ctx):
-        rows = self.queryset(ctx).values(
+    def rows(self, ctx):
+        return self.queryset(ctx).values(
             "id", "planned_renewal_year", "purchase_date", "price", "repairs_12m",
             embodied=footprint.embodied_expression(),
             lifespan=F("model__category__planned_lifespan_years"),
             ram_gb=F("model__ram_gb"), storage_kind=F("model__storage_kind"),
             has_battery=F("model__has_battery"),
         )
-        labels = {"battery": _("battery"), "ram": _("RAM"), "ssd": _("SSD instead of the hard disk")}
-        return [self.finding(row, ctx, labels) for row in rows]
 
-    def finding(self, row, ctx, labels):
+    def finding(self, row, ctx):
         t, fmt = ctx.thresholds, ctx.fmt
         years = t.extend_years
         eur = footprint.extension_saved_eur(row["price"], years, row["lifespan"])
@@ -129,6 +126,9 @@ class ExtendRule(Rule):
             why = _("Past its planned lifespan of %(lifespan)s years (bought in %(bought)s), yet "
                     "healthy (%(repairs)s € of repairs over 12 months).") % figures
         parts = [why, _savings_sentence(eur, kg, fmt, years=years)]
+        labels = ctx.memo("upgrades", lambda: {
+            "battery": _("battery"), "ram": _("RAM"), "ssd": _("SSD instead of the hard disk"),
+        })
         upgrades = [labels[key] for key in self.upgrades(row, ctx)]
         if upgrades:
             parts.append(_("An upgrade would help: %(upgrades)s.") % {"upgrades": ", ".join(upgrades)})
@@ -183,16 +183,15 @@ class RepairNotReplaceRule(Rule):
             .exclude(self.snoozed(ctx))
         )
 
-    def findings(self, ctx):
-        rows = self.queryset(ctx).values(
+    def rows(self, ctx):
+        return self.queryset(ctx).values(
             "id", "status", "planned_renewal_year", "price", "estimate",
             fault=last_repair("fault_category"), embodied=footprint.embodied_expression(),
         )
-        faults = {value: str(label) for value, label in Repair.FaultCategory.choices}
-        return [self.finding(row, ctx, faults) for row in rows]
 
-    def finding(self, row, ctx, faults):
+    def finding(self, row, ctx):
         fmt, d = ctx.fmt, ctx.thresholds.displacement_rate
+        faults = ctx.memo("faults", lambda: {value: str(label) for value, label in Repair.FaultCategory.choices})
         eur = (row["price"] - row["estimate"]).quantize(footprint.CENT)
         kg = footprint.reuse_avoided_kgco2e(row["embodied"], d)
         figures = {
@@ -233,14 +232,13 @@ class WarrantyEndingRule(Rule):
             status__in=ACTIVE, warranty_end__gte=ctx.today, warranty_end__lte=last_day
         ).exclude(self.snoozed(ctx))
 
-    def findings(self, ctx):
-        days, fmt = ctx.thresholds.warranty_days, ctx.fmt
-        return [
-            self.make(row["id"], _("Warranty ends on %(date)s (within %(days)s days): have the "
-                                   "device checked now, while repairs are free.")
-                      % {"date": fmt.date(row["warranty_end"]), "days": days})
-            for row in self.queryset(ctx).values("id", "warranty_end")
-        ]
+    def rows(self, ctx):
+        return self.queryset(ctx).values("id", "warranty_end")
+
+    def finding(self, row, ctx):
+        return self.make(row["id"], _("Warranty ends on %(date)s (within %(days)s days): have the "
+                                      "device checked now, while repairs are free.")
+                         % {"date": ctx.fmt.date(row["warranty_end"]), "days": ctx.thresholds.warranty_days})
 
 
 class IdleStockRule(Rule):
@@ -257,12 +255,11 @@ class IdleStockRule(Rule):
             status_changed_at__lt=ctx.days_ago_start(ctx.thresholds.idle_days),
         ).exclude(self.snoozed(ctx))
 
-    def findings(self, ctx):
-        rows = self.queryset(ctx).values(
+    def rows(self, ctx):
+        return self.queryset(ctx).values(
             "id", "status", "status_changed_at", price=replacement_price(),
             embodied=footprint.embodied_expression(),
         )
-        return [self.finding(row, ctx) for row in rows]
 
     def finding(self, row, ctx):
         t, fmt = ctx.thresholds, ctx.fmt
@@ -305,22 +302,22 @@ class NotSeenRule(Rule):
             .exclude(self.snoozed(ctx))
         )
 
-    def findings(self, ctx):
-        months, fmt = ctx.thresholds.not_seen_months, ctx.fmt
-        findings = []
-        for row in self.queryset(ctx).values("id", "last_seen", "status_changed_at"):
-            if row["last_seen"] is None:
-                message = _("In service since %(since)s and never seen in an audit: scan its "
-                            "label at the next audit, or find out where it went.")
-            else:
-                message = _("In service, last seen in an audit on %(date)s (more than %(months)s "
-                            "months ago): scan its label at the next audit, or find out where it "
-                            "went.")
-            findings.append(self.make(row["id"], message % {
-                "since": fmt.date(row["status_changed_at"]), "date": fmt.date(row["last_seen"]),
-                "months": months,
-            }))
-        return findings
+    def rows(self, ctx):
+        return self.queryset(ctx).values("id", "last_seen", "status_changed_at")
+
+    def finding(self, row, ctx):
+        fmt = ctx.fmt
+        if row["last_seen"] is None:
+            message = _("In service since %(since)s and never seen in an audit: scan its "
+                        "label at the next audit, or find out where it went.")
+        else:
+            message = _("In service, last seen in an audit on %(date)s (more than %(months)s "
+                        "months ago): scan its label at the next audit, or find out where it "
+                        "went.")
+        return self.make(row["id"], message % {
+            "since": fmt.date(row["status_changed_at"]), "date": fmt.date(row["last_seen"]),
+            "months": ctx.thresholds.not_seen_months,
+        })
 
 
 class ReservedTooLongRule(Rule):
@@ -342,15 +339,15 @@ class ReservedTooLongRule(Rule):
             status_changed_at__lt=ctx.days_ago_start(ctx.thresholds.claim_pickup_days),
         ).exclude(self.snoozed(ctx))
 
-    def findings(self, ctx):
-        days, fmt = ctx.thresholds.claim_pickup_days, ctx.fmt
-        return [
-            self.make(row["id"], _("Reserved since %(date)s (more than %(days)s days) and not "
-                                   "picked up: release it so that another association can "
-                                   "claim it.")
-                      % {"date": fmt.date(row["status_changed_at"]), "days": days})
-            for row in self.queryset(ctx).values("id", "status_changed_at")
-        ]
+    def rows(self, ctx):
+        return self.queryset(ctx).values("id", "status_changed_at")
+
+    def finding(self, row, ctx):
+        return self.make(row["id"], _("Reserved since %(date)s (more than %(days)s days) and not "
+                                      "picked up: release it so that another association can "
+                                      "claim it.")
+                         % {"date": ctx.fmt.date(row["status_changed_at"]),
+                            "days": ctx.thresholds.claim_pickup_days})
 
     def accept(self, flags, *, actor):
         return transition_each(flags, S.AVAILABLE, actor=actor,
@@ -434,28 +431,29 @@ class ReuseTargetRule(Rule):
             .order_by("status_changed_at", "id")[:gap]
         )
 
-    def findings(self, ctx):
-        rate = reuse_rate(year=ctx.today.year)
-        fmt = ctx.fmt
-        figures = {
-            "year": rate.year, "rate": fmt.pct(rate.rate) if rate.rate is not None else "—",
-            "target": fmt.pct(rate.target) if rate.target is not None else "—",
-            "reused": rate.reused, "stock": rate.stock, "gap": rate.gap,
-        }
-        head = _("Reuse rate %(year)s: %(rate)s %% for a legal target of %(target)s %% (directed "
-                 "to reuse this year: %(reused)s; retired devices in stock on 1 January: "
-                 "%(stock)s; still missing: %(gap)s).") % figures
-        rows = self.queryset(ctx, rate.gap).values(
+    def rate(self, ctx):
+        """The year's reuse rate, computed once per run (two queries)."""
+        return ctx.memo("reuse_rate", lambda: reuse_rate(year=ctx.today.year))
+
+    def rows(self, ctx):
+        return self.queryset(ctx, self.rate(ctx).gap).values(
             "id", "status_changed_at", embodied=footprint.embodied_expression()
         )
-        d = ctx.thresholds.displacement_rate
-        return [
-            self.make(row["id"], " ".join([head, _("Retired on %(date)s, this device is among the "
-                                                   "oldest waiting.")
-                                           % {"date": fmt.date(row["status_changed_at"])}]),
-                      Flag.Severity.ACTION, None, footprint.reuse_avoided_kgco2e(row["embodied"], d))
-            for row in rows
-        ]
+
+    def finding(self, row, ctx):
+        rate, fmt = self.rate(ctx), ctx.fmt
+        head = ctx.memo("reuse_head", lambda: _(
+            "Reuse rate %(year)s: %(rate)s %% for a legal target of %(target)s %% (directed "
+            "to reuse this year: %(reused)s; retired devices in stock on 1 January: "
+            "%(stock)s; still missing: %(gap)s)."
+        ) % {
+            "year": rate.year, "rate": fmt.pct(rate.rate), "target": fmt.pct(rate.target),
+            "reused": rate.reused, "stock": rate.stock, "gap": rate.gap,
+        })
+        message = " ".join([head, _("Retired on %(date)s, this device is among the oldest waiting.")
+                            % {"date": fmt.date(row["status_changed_at"])}])
+        kg = footprint.reuse_avoided_kgco2e(row["embodied"], ctx.thresholds.displacement_rate)
+        return self.make(row["id"], message, Flag.Severity.ACTION, None, kg)
 
     def accept(self, flags, *, actor):
         return transition_each(flags, S.AVAILABLE, actor=actor,
