@@ -4,10 +4,13 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from inventory.models import Category, Device, DeviceModel, Event, Flag, Repair, Status
 from inventory.review import (
@@ -139,8 +142,9 @@ def test_extend_names_the_upgrades_the_model_specs_point_to():
     run_review(today=TODAY, rules=["extend"])
 
     message = flag_of("UPGRADE", "extend").message
-    for upgrade in ("battery", "RAM", "SSD"):
-        assert upgrade in message
+    with translation.override(settings.LANGUAGE_CODE):
+        upgrades = [gettext("battery"), gettext("RAM"), gettext("SSD instead of the hard disk")]
+    assert all(upgrade in message for upgrade in upgrades)
 
 
 def test_extend_ignores_a_device_whose_last_repair_failed_even_when_planned():
@@ -224,8 +228,9 @@ def test_dismissing_needs_a_reason(technician):
     make_device("LOST?", last_seen=None)
     run_review(today=TODAY, rules=["not_seen"])
 
-    with pytest.raises(Exception, match="why"):
+    with pytest.raises(ValidationError) as refused:
         dismiss_flags(flags=Flag.objects.all(), actor=technician, reason="  ")
+    assert "reason" in refused.value.message_dict
     assert Flag.objects.get().resolved_at is None
 
 
