@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 
+from ..lifecycle import TransitionRefused, transition
 from ..models import Event, Flag
 from ..review_settings import current_settings
 
@@ -189,3 +190,14 @@ class ReviewContext:
 
 def _user_or_none(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def transition_each(flags, to_status, *, actor, note):
+    """Move each flag's device through the lifecycle; refusals are returned, not raised."""
+    errors = {}
+    for flag in flags:
+        try:
+            transition(flag.device, to_status, actor=actor, note=note)
+        except TransitionRefused as refusal:
+            errors[flag.pk] = refusal.message
+    return errors
