@@ -6,9 +6,22 @@ on the page and in the API alike.
 
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Category, Department, Flag, Site
 from .review import rule_choices
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class SiteFilter(df.ModelChoiceFilter):
+    """A site id; matches the site and everything under it."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CategoryFilter(df.ModelMultipleChoiceFilter):
+    """Category codes (``laptop``…), repeatable."""
+
 
 STATE_CHOICES = (("open", _("Open")), ("resolved", _("Resolved")), ("all", _("All")))
 
@@ -18,11 +31,10 @@ class FlagFilterSet(df.FilterSet):
                             empty_label=None, null_label=None)
     rule = df.MultipleChoiceFilter(label=_("Rule"), choices=rule_choices)
     severity = df.MultipleChoiceFilter(label=_("Severity"), choices=Flag.Severity.choices)
-    site = df.ModelChoiceFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(),
-                                method="filter_site")
+    site = SiteFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
     department = df.ModelChoiceFilter(label=_("Department"), field_name="device__department",
                                       queryset=Department.objects.all())
-    category = df.ModelMultipleChoiceFilter(
+    category = CategoryFilter(
         label=_("Category"), field_name="device__model__category__slug", to_field_name="slug",
         queryset=Category.objects.all(),
     )
