@@ -135,7 +135,8 @@ class Formatter:
         self.thousands = formats.get_format("THOUSAND_SEPARATOR")
         self.decimal = formats.get_format("DECIMAL_SEPARATOR")
         self.date_format = formats.get_format("SHORT_DATE_FORMAT")
-        self.date = lru_cache(maxsize=8192)(self._date)
+        self.zone = timezone.get_current_timezone()
+        self._format_day = lru_cache(maxsize=16384)(self._format_day)
 
     def int(self, value):
         if value is None:
@@ -159,11 +160,15 @@ class Formatter:
             return "—"
         return self.int((Decimal(ratio) * 100).to_integral_value(ROUND_FLOOR))
 
-    def _date(self, day):
-        if day is None:
+    def date(self, value):
+        """A date, or an aware datetime's local date, in the short format of the language."""
+        if value is None:
             return "—"
-        if isinstance(day, dt.datetime):
-            day = timezone.localtime(day).date()
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(self.zone).date()
+        return self._format_day(value)
+
+    def _format_day(self, day):
         return dateformat.format(day, self.date_format)
 
 
