@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/", include("reports.api_urls")),
     path("", include("inventory.urls")),
     path("", include("inventory.repair_urls")),
+    path("", include("inventory.flag_urls")),
     path("", include("labels.urls")),
     path("reuse/", include("reuse.urls")),
     path("reports/", include("reports.urls")),

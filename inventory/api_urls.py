@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .flag_api import FlagViewSet
 from .repair_api import RepairViewSet
 
 app_name = "inventory-api"
@@ -12,5 +13,6 @@ router.register("models", api.DeviceModelViewSet, basename="devicemodel")
 router.register("sites", api.SiteViewSet, basename="site")
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("repairs", RepairViewSet, basename="repair")
+router.register("flags", FlagViewSet, basename="flag")
 
 urlpatterns = router.urls

@@ -1,0 +1,77 @@
+"""``/api/flags/``: the review's findings, filtered by the same FilterSet as the flags page."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from config.roles import is_staff_member
+
+from .flag_filters import FlagFilterSet
+from .models import Flag
+from .review import ACCEPT_LIMIT, accept_flags, dismiss_flags, get_rule
+
+
+class IsStaffMember(permissions.BasePermission):
+    """Technicians, procurement and admins; never association members."""
+
+    def has_permission(self, request, view):
+        return is_staff_member(request.user)
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    device = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True)
+    rule_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Flag
+        fields = [
+            "id", "device", "rule", "rule_label", "severity", "message", "savings_eur",
+            "savings_kgco2e", "created_at", "updated_at", "resolved_at", "resolution",
+            "resolution_reason",
+        ]
+        read_only_fields = fields
+
+    def get_rule_label(self, flag) -> str:
+        rule = get_rule(flag.rule)
+        return str(rule.label) if rule else flag.rule
+
+
+class FlagActionSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), max_length=ACCEPT_LIMIT,
+                                help_text=_("Ids of open flags."))
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   help_text=_("Required to dismiss."))
+
+
+class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Findings of the nightly review; ``state`` defaults to open flags only."""
+
+    serializer_class = FlagSerializer
+    permission_classes = [permissions.IsAuthenticated, IsStaffMember]
+    filterset_class = FlagFilterSet
+    queryset = Flag.objects.select_related("device").order_by("-created_at", "-id")
+
+    def _selected(self, request):
+        if not request.user.has_perm("inventory.change_flag"):
+            raise PermissionDenied
+        payload = FlagActionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return Flag.objects.filter(pk__in=payload.validated_data["ids"]), payload.validated_data
+
+    @extend_schema(request=FlagActionSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def accept(self, request):
+        """Apply the recommendation of these flags (see each rule); refusals are listed."""
+        flags, _data = self._selected(request)
+        report = accept_flags(flags=flags, actor=request.user)
+        return Response({"accepted": report.accepted, "refused": report.refused})
+
+    @extend_schema(request=FlagActionSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def dismiss(self, request):
+        """Close these flags without acting, with a reason."""
+        flags, data = self._selected(request)
+        return Response({"dismissed": dismiss_flags(flags=flags, actor=request.user, reason=data["reason"])})

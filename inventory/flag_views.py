@@ -1,0 +1,114 @@
+"""The flags page ("Constats de la revue"), its bulk actions and the review settings page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.roles import is_staff_member
+
+from .flag_filters import FlagFilterSet
+from .flag_forms import FlagActionForm, ReviewSettingsForm, safe_next
+from .models import Flag
+from .review import accept_flags, dismiss_flags, get_rule, update_review_settings
+from .review_settings import current_settings
+
+PAGE_SIZE = 50
+
+
+def _staff_only(request):
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+
+
+def flag_queryset():
+    """Flags with what a row of the list shows, in one query."""
+    return Flag.objects.select_related(
+        "device", "device__model", "device__model__category", "device__site", "resolved_by"
+    ).order_by("-created_at", "-id")
+
+
+def flag_list(request):
+    """The review's findings, filtered by the same FilterSet as ``/api/flags/``."""
+    _staff_only(request)
+    filterset = FlagFilterSet(request.GET, queryset=flag_queryset())
+    flags = filterset.qs
+    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    for flag in page:
+        rule = get_rule(flag.rule)
+        flag.rule_label = rule.label if rule else flag.rule
+        flag.recommendation = rule.recommendation if rule else ""
+    totals = flags.order_by().aggregate(count=Count("id"), eur=Sum("savings_eur"), kg=Sum("savings_kgco2e"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "inventory/flag_list.html", {
+        "filter": filterset, "page": page, "totals": totals, "query": query.urlencode(),
+        "can_act": request.user.has_perm("inventory.change_flag"),
+        "next": request.get_full_path(),
+    })
+
+
+@require_POST
+def flag_action(request):
+    """Accept or dismiss the selected flags, or every flag matching the filters."""
+    _staff_only(request)
+    if not request.user.has_perm("inventory.change_flag"):
+        raise PermissionDenied
+    form = FlagActionForm(request.POST)
+    fallback = reverse("review:flag-list")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(safe_next(request.POST.get("next")) or fallback)
+    data = form.cleaned_data
+    if data["scope"] == "filtered":
+        flags = FlagFilterSet(QueryDict(data["query"]), queryset=Flag.objects.all()).qs
+    else:
+        flags = Flag.objects.filter(pk__in=data["flag"])
+    try:
+        if data["action"] == FlagActionForm.ACCEPT:
+            report = accept_flags(flags=flags, actor=request.user)
+            messages.success(request, _("%(n)s findings accepted.") % {"n": report.accepted})
+            for tag, why in sorted(report.refused.items()):
+                messages.error(request, _("%(tag)s: %(why)s") % {"tag": tag, "why": why})
+        else:
+            count = dismiss_flags(flags=flags, actor=request.user, reason=data["reason"])
+            messages.success(request, _("%(n)s findings dismissed.") % {"n": count})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(data["next"] or fallback)
+
+
+def review_settings(request):
+    """The review's thresholds: everyone on staff reads them, procurement changes them."""
+    _staff_only(request)
+    can_edit = request.user.has_perm("inventory.change_reviewsettings")
+    current = current_settings()
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = ReviewSettingsForm(request.POST, instance=current)
+        if form.is_valid():
+            update_review_settings(actor=request.user, **{
+                name: form.cleaned_data[name] for name in ReviewSettingsForm.Meta.fields
+            })
+            messages.success(request, _("Review settings saved; they apply from the next run."))
+            return redirect("review:settings")
+    else:
+        form = ReviewSettingsForm(instance=current)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "inventory/flag_settings.html", {
+        "form": form, "can_edit": can_edit, "settings_row": current,
+        "reuse_targets": sorted(settings.PROLONGE["REUSE_TARGETS"].items()),
+        "reuse_max_age": settings.PROLONGE["REUSE_MAX_AGE_YEARS"],
+    })

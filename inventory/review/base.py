@@ -1,0 +1,208 @@
+"""What a review rule is, the registry of rules, and the context one run shares.
+
+A rule is an object with a stable ``slug`` and a ``findings(ctx)`` method that returns, from a
+bounded number of set-based queries, one ``Finding`` per device it flags. Other apps add or
+replace rules without inventory importing them: they call ``register_rule()`` from their
+``AppConfig.ready()`` (the reuse app replaces ``claim_expired`` with one based on its claims).
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from django.db.models import Exists, OuterRef
+from django.utils import dateformat, formats, timezone
+from django.utils.translation import gettext as _
+
+from ..lifecycle import TransitionRefused, transition
+from ..models import Event, Flag
+from ..review_settings import current_settings
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What one rule says about one device."""
+
+    device_id: int
+    message: str
+    severity: str = Flag.Severity.INFO
+    savings_eur: Decimal | None = None
+    savings_kgco2e: Decimal | None = None
+
+
+class Rule:
+    """Base class of review rules; subclasses set the class attributes and ``findings``."""
+
+    slug = ""
+    label = ""  # short name in the UI (gettext_lazy)
+    recommendation = ""  # what "accept" does (gettext_lazy), the label of its button
+    severity = Flag.Severity.INFO
+
+    def findings(self, ctx):
+        """Findings for the whole fleet, from a bounded number of queries (never one per device).
+
+        By default: one ``Finding`` per row of ``rows(ctx)`` (a ``values()`` queryset), built
+        by ``finding(row, ctx)`` — a pure function of the row, so that any other evaluation of
+        the rule (the benchmark's device-by-device baseline) writes the very same flags.
+        """
+        return [self.finding(row, ctx) for row in self.rows(ctx)]
+
+    def rows(self, ctx):
+        raise NotImplementedError
+
+    def finding(self, row, ctx):
+        raise NotImplementedError
+
+    def make(self, device_id, message, severity=None, savings_eur=None, savings_kgco2e=None):
+        return Finding(device_id, message, severity or self.severity, savings_eur, savings_kgco2e)
+
+    def accept(self, flags, *, actor):
+        """Apply the recommendation to these open flags' devices.
+
+        Returns ``{flag_id: error message}`` for the flags it could not apply; the others are
+        then marked accepted by the caller. The default journals a note on each device.
+        """
+        notes = [
+            Event(device_id=flag.device_id, kind=Event.Kind.NOTE, actor=_user_or_none(actor),
+                  note=_("Review finding handled: %(rule)s — %(recommendation)s")
+                  % {"rule": self.label, "recommendation": self.recommendation})
+            for flag in flags
+        ]
+        Event.objects.bulk_create(notes)
+        return {}
+
+    def snoozed(self, ctx):
+        """Devices a person resolved this rule's flag for recently: not raised again yet."""
+        return Exists(
+            Flag.objects.filter(
+                device=OuterRef("pk"), rule=self.slug,
+                resolution__in=[Flag.Resolution.ACCEPTED, Flag.Resolution.DISMISSED],
+                resolved_at__gte=ctx.snooze_since,
+            )
+        )
+
+
+_rules = {}
+
+
+def register_rule(rule, *, replace=False):
+    """Add a rule to the review. ``replace=True`` swaps the rule registered under its slug.
+
+    Idempotent for the same object, so that ``ready()`` may run twice (tests).
+    """
+    current = _rules.get(rule.slug)
+    if current is not None and current is not rule and not replace:
+        raise ValueError(f"A review rule {rule.slug!r} is already registered; pass replace=True.")
+    _rules[rule.slug] = rule
+    return rule
+
+
+def registered_rules():
+    """The rules in the order they run (registration order)."""
+    return list(_rules.values())
+
+
+def get_rule(slug):
+    return _rules.get(slug)
+
+
+def rule_choices():
+    return [(rule.slug, rule.label) for rule in registered_rules()]
+
+
+def day_start(day):
+    """The first instant of ``day`` in the authority's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def months_before(day, months):
+    """The same calendar day ``months`` earlier (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def years_before(day, years):
+    return months_before(day, 12 * years)
+
+
+class Formatter:
+    """Figures in messages, in the active language, computed once per run (100k rows)."""
+
+    def __init__(self):
+        self.thousands = formats.get_format("THOUSAND_SEPARATOR")
+        self.decimal = formats.get_format("DECIMAL_SEPARATOR")
+        self.date_format = formats.get_format("SHORT_DATE_FORMAT")
+        self.zone = timezone.get_current_timezone()
+        self._format_day = lru_cache(maxsize=16384)(self._format_day)
+
+    def int(self, value):
+        if value is None:
+            return "—"
+        number = int(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
+        return f"{number:,}".replace(",", self.thousands)
+
+    def money(self, value):
+        """Euros: whole when round, with cents otherwise (449,99 must not read 450)."""
+        if value is None:
+            return "—"
+        value = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if value == value.to_integral_value():
+            return self.int(value)
+        whole, cents = f"{value:.2f}".split(".")
+        return f"{self.int(Decimal(whole))}{self.decimal}{cents}"
+
+    def pct(self, ratio):
+        """A share in whole percent, rounded down (49.99 % is "49 %", under a 50 % threshold)."""
+        if ratio is None:
+            return "—"
+        return self.int((Decimal(ratio) * 100).to_integral_value(ROUND_FLOOR))
+
+    def date(self, value):
+        """A date, or an aware datetime's local date, in the short format of the language."""
+        if value is None:
+            return "—"
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(self.zone).date()
+        return self._format_day(value)
+
+    def _format_day(self, day):
+        return dateformat.format(day, self.date_format)
+
+
+class ReviewContext:
+    """What every rule of one run shares: the day, the thresholds, a formatter."""
+
+    def __init__(self, *, today=None, thresholds=None):
+        self.today = today or timezone.localdate()
+        self.now = timezone.now()
+        self.thresholds = thresholds or current_settings()
+        self.fmt = Formatter()
+        self.snooze_since = day_start(self.today - dt.timedelta(days=self.thresholds.snooze_days))
+        self._memo = {}
+
+    def memo(self, key, compute):
+        """A value computed once per run (labels in the active language, the reuse rate…)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def days_ago_start(self, days):
+        return day_start(self.today - dt.timedelta(days=days))
+
+
+def _user_or_none(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def transition_each(flags, to_status, *, actor, note):
+    """Move each flag's device through the lifecycle; refusals are returned, not raised."""
+    errors = {}
+    for flag in flags:
+        try:
+            transition(flag.device, to_status, actor=actor, note=note)
+        except TransitionRefused as refusal:
+            errors[flag.pk] = refusal.message
+    return errors

@@ -1,0 +1,356 @@
+"""The built-in review rules (DESIGN.md §4, issue "extend rather than replace").
+
+Each rule selects the devices it flags with one set-based query (``reuse_target``, in its own
+module: three, for the yearly reuse rate) and turns each row into a French message with the figures behind it and
+the savings computed with the formulas of ``inventory.footprint`` (see docs/footprint.md).
+Messages quote dates and years rather than "N days ago" so that they do not change every
+night: an unchanged situation leaves the flag untouched.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from .. import footprint
+from ..models import Device, Flag, Repair, Status
+from .base import Rule, day_start, months_before, register_rule, transition_each, years_before
+from .reuse_target import ReuseTargetRule
+
+S = Status
+ACTIVE = (S.IN_STOCK, S.IN_SERVICE, S.IN_REPAIR)
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+# A repair that did not end the problem: still open (no outcome yet), "repairable later", or
+# given up ("end of life").
+UNFIXED_OUTCOMES = ("", Repair.Outcome.REPAIRABLE, Repair.Outcome.END_OF_LIFE)
+
+
+def replacement_price():
+    """€ HT of a new device for this one: the planned price, else the model's, else its own."""
+    return Coalesce("replacement_price", "model__reference_price", "purchase_price", output_field=MONEY)
+
+
+def last_repair(field):
+    """Subquery: ``field`` of the device's most recent repair."""
+    return Subquery(
+        Repair.objects.filter(device=OuterRef("pk")).order_by("-opened_at", "-id").values(field)[:1]
+    )
+
+
+def repair_costs_since(since):
+    """Subquery: € spent (cost, else estimate) on the device's repairs opened since ``since``."""
+    totals = (
+        Repair.objects.filter(device=OuterRef("pk"), opened_at__gte=since)
+        .order_by()
+        .values("device")
+        .annotate(total=Sum(Coalesce("cost", "estimated_cost", Value(Decimal(0)), output_field=MONEY)))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(totals, output_field=MONEY), Value(Decimal(0)), output_field=MONEY)
+
+
+def _savings_sentence(eur, kg, fmt, *, years=None):
+    figures = {"eur": fmt.money(eur), "kg": fmt.int(kg), "years": years}
+    if years is not None:
+        if kg is None:
+            return ngettext(
+                "Keeping it %(years)s more year saves %(eur)s € (no published footprint for this "
+                "category).",
+                "Keeping it %(years)s more years saves %(eur)s € (no published footprint for this "
+                "category).", years) % figures
+        return ngettext(
+            "Keeping it %(years)s more year saves %(eur)s € and %(kg)s kg CO2e.",
+            "Keeping it %(years)s more years saves %(eur)s € and %(kg)s kg CO2e.", years) % figures
+    if kg is None:
+        return _("Repairing it saves %(eur)s € (no published footprint for this category).") % figures
+    return _("Repairing it saves %(eur)s € and %(kg)s kg CO2e.") % figures
+
+
+class ExtendRule(Rule):
+    """Planned for replacement (or past its lifespan) but healthy: keep it N more years."""
+
+    slug = "extend"
+    label = gettext_lazy("Extend rather than replace")
+    recommendation = gettext_lazy("Remove it from the renewal plan")
+    severity = Flag.Severity.ACTION
+
+    def queryset(self, ctx):
+        t = ctx.thresholds
+        lifespan_end = footprint.AddYears("purchase_date", F("model__category__planned_lifespan_years"))
+        return (
+            Device.objects.filter(status__in=[S.IN_SERVICE, S.IN_STOCK])
+            .annotate(
+                price=replacement_price(),
+                last_outcome=last_repair("outcome"),
+                repairs_12m=repair_costs_since(day_start(years_before(ctx.today, 1))),
+                lifespan_end=lifespan_end,
+            )
+            .filter(Q(planned_renewal_year__isnull=False) | Q(lifespan_end__lte=ctx.today))
+            .filter(Q(last_outcome__isnull=True) | Q(last_outcome=Repair.Outcome.FIXED))
+            .filter(price__isnull=False, repairs_12m__lt=F("price") * Value(t.extend_repair_share))
+            .filter(Q(model__os_upgradable=True) | Q(model__vendor_support_end__gte=ctx.today))
+            .exclude(self.snoozed(ctx))
+        )
+
+    def rows(self, ctx):
+        return self.queryset(ctx).values(
+            "id", "planned_renewal_year", "purchase_date", "price", "repairs_12m",
+            embodied=footprint.embodied_expression(),
+            lifespan=F("model__category__planned_lifespan_years"),
+            ram_gb=F("model__ram_gb"), storage_kind=F("model__storage_kind"),
+            has_battery=F("model__has_battery"),
+        )
+
+    def finding(self, row, ctx):
+        t, fmt = ctx.thresholds, ctx.fmt
+        years = t.extend_years
+        eur = footprint.extension_saved_eur(row["price"], years, row["lifespan"])
+        kg = footprint.extension_avoided_kgco2e(row["embodied"], years, row["lifespan"])
+        figures = {
+            "year": row["planned_renewal_year"], "lifespan": row["lifespan"],
+            "bought": row["purchase_date"].year if row["purchase_date"] else "—",
+            "repairs": fmt.money(row["repairs_12m"]),
+        }
+        if row["planned_renewal_year"]:
+            severity = Flag.Severity.ACTION
+            why = _("Replacement planned for %(year)s, yet the device is healthy (bought in "
+                    "%(bought)s, %(repairs)s € of repairs over 12 months).") % figures
+        else:
+            severity = Flag.Severity.INFO
+            why = _("Past its planned lifespan of %(lifespan)s years (bought in %(bought)s), yet "
+                    "healthy (%(repairs)s € of repairs over 12 months).") % figures
+        parts = [why, _savings_sentence(eur, kg, fmt, years=years)]
+        labels = ctx.memo("upgrades", lambda: {
+            "battery": _("battery"), "ram": _("RAM"), "ssd": _("SSD instead of the hard disk"),
+        })
+        upgrades = [labels[key] for key in self.upgrades(row, ctx)]
+        if upgrades:
+            parts.append(_("An upgrade would help: %(upgrades)s.") % {"upgrades": ", ".join(upgrades)})
+        return self.make(row["id"], " ".join(parts), severity, eur, kg)
+
+    @staticmethod
+    def upgrades(row, ctx):
+        """Upgrades the model's specs point to: battery (age), RAM (below the threshold), SSD."""
+        t = ctx.thresholds
+        found = []
+        if row["has_battery"] and row["purchase_date"] and (
+            row["purchase_date"] <= years_before(ctx.today, t.battery_years)
+        ):
+            found.append("battery")
+        if row["ram_gb"] is not None and row["ram_gb"] < t.min_ram_gb:
+            found.append("ram")
+        if (row["storage_kind"] or "").strip().upper() == "HDD":
+            found.append("ssd")
+        return found
+
+    def accept(self, flags, *, actor):
+        from ..renewal import unplan_renewal
+
+        unplan_renewal(
+            devices=Device.objects.filter(pk__in=[flag.device_id for flag in flags]),
+            actor=actor, note=_("The review advises keeping it longer."),
+        )
+        return {}
+
+
+class RepairNotReplaceRule(Rule):
+    """Retired or planned for replacement after a failure that is cheap to repair."""
+
+    slug = "repair_not_replace"
+    label = gettext_lazy("Repair rather than replace")
+    recommendation = gettext_lazy("Repair it: off the renewal plan, or back to stock if retired")
+    severity = Flag.Severity.ACTION
+
+    def queryset(self, ctx):
+        share = ctx.thresholds.repair_share
+        return (
+            Device.objects.filter(
+                Q(status=S.RETIRED) | Q(status__in=ACTIVE, planned_renewal_year__isnull=False)
+            )
+            .annotate(
+                price=replacement_price(),
+                last_outcome=last_repair("outcome"),
+                estimate=last_repair("estimated_cost"),
+            )
+            .filter(last_outcome__in=UNFIXED_OUTCOMES)
+            .filter(estimate__isnull=False, price__isnull=False, estimate__lt=F("price") * Value(share))
+            .exclude(self.snoozed(ctx))
+        )
+
+    def rows(self, ctx):
+        return self.queryset(ctx).values(
+            "id", "status", "planned_renewal_year", "price", "estimate",
+            fault=last_repair("fault_category"), embodied=footprint.embodied_expression(),
+        )
+
+    def finding(self, row, ctx):
+        fmt, d = ctx.fmt, ctx.thresholds.displacement_rate
+        faults = ctx.memo("faults", lambda: {value: str(label) for value, label in Repair.FaultCategory.choices})
+        eur = (row["price"] - row["estimate"]).quantize(footprint.CENT)
+        kg = footprint.reuse_avoided_kgco2e(row["embodied"], d)
+        figures = {
+            "year": row["planned_renewal_year"], "fault": faults.get(row["fault"], row["fault"]),
+            "estimate": fmt.money(row["estimate"]), "price": fmt.money(row["price"]),
+            "share": fmt.pct(row["estimate"] / row["price"]) if row["price"] else "—",
+        }
+        if row["status"] == S.RETIRED:
+            why = _("Retired after a failure (%(fault)s).") % figures
+        else:
+            why = _("Replacement planned for %(year)s after a failure (%(fault)s).") % figures
+        cost = _("The repair is estimated at %(estimate)s €, %(share)s %% of a new device "
+                 "(%(price)s €).") % figures
+        message = " ".join([why, cost, _savings_sentence(eur, kg, fmt)])
+        return self.make(row["id"], message, Flag.Severity.ACTION, eur, kg)
+
+    def accept(self, flags, *, actor):
+        from ..renewal import unplan_renewal
+
+        note = _("The review advises repairing it rather than replacing it.")
+        ids = [flag.device_id for flag in flags]
+        unplan_renewal(devices=Device.objects.filter(pk__in=ids), actor=actor, note=note)
+        retired = [flag for flag in flags if flag.device.status == S.RETIRED]
+        return transition_each(retired, S.IN_STOCK, actor=actor, note=note)
+
+
+class WarrantyEndingRule(Rule):
+    """The warranty ends soon: have the device checked while repairs are free."""
+
+    slug = "warranty_ending"
+    label = gettext_lazy("Warranty ending")
+    recommendation = gettext_lazy("Have it checked under warranty")
+    severity = Flag.Severity.WARNING
+
+    def queryset(self, ctx):
+        last_day = ctx.today + dt.timedelta(days=ctx.thresholds.warranty_days)
+        return Device.objects.filter(
+            status__in=ACTIVE, warranty_end__gte=ctx.today, warranty_end__lte=last_day
+        ).exclude(self.snoozed(ctx))
+
+    def rows(self, ctx):
+        return self.queryset(ctx).values("id", "warranty_end")
+
+    def finding(self, row, ctx):
+        return self.make(row["id"], _("Warranty ends on %(date)s (within %(days)s days): have the "
+                                      "device checked now, while repairs are free.")
+                         % {"date": ctx.fmt.date(row["warranty_end"]), "days": ctx.thresholds.warranty_days})
+
+
+class IdleStockRule(Rule):
+    """In stock or retired for too long: redeploy it or offer it to associations."""
+
+    slug = "idle_stock"
+    label = gettext_lazy("Idle in stock")
+    recommendation = gettext_lazy("Offer it to associations if retired (noted otherwise)")
+    severity = Flag.Severity.WARNING
+
+    def queryset(self, ctx):
+        return Device.objects.filter(
+            status__in=[S.IN_STOCK, S.RETIRED],
+            status_changed_at__lt=ctx.days_ago_start(ctx.thresholds.idle_days),
+        ).exclude(self.snoozed(ctx))
+
+    def rows(self, ctx):
+        return self.queryset(ctx).values(
+            "id", "status", "status_changed_at", price=replacement_price(),
+            embodied=footprint.embodied_expression(),
+        )
+
+    def finding(self, row, ctx):
+        t, fmt = ctx.thresholds, ctx.fmt
+        d = t.displacement_rate
+        kg = footprint.reuse_avoided_kgco2e(row["embodied"], d)
+        figures = {"date": fmt.date(row["status_changed_at"]), "days": t.idle_days}
+        if row["status"] == S.IN_STOCK:
+            # Redeployed, it spares a purchase with the same probability as a reuse.
+            eur = (row["price"] * d).quantize(footprint.CENT) if row["price"] is not None else None
+            message = _("In stock since %(date)s (more than %(days)s days): redeploy it, or offer "
+                        "it to associations.") % figures
+        else:
+            eur = None
+            message = _("Retired since %(date)s (more than %(days)s days) and neither redeployed "
+                        "nor offered: redeploy it, or offer it to associations.") % figures
+        return self.make(row["id"], message, Flag.Severity.WARNING, eur, kg)
+
+    def accept(self, flags, *, actor):
+        retired = [flag for flag in flags if flag.device.status == S.RETIRED]
+        errors = transition_each(retired, S.AVAILABLE, actor=actor,
+                                 note=_("Offered after the review found it idle."))
+        in_stock = [flag for flag in flags if flag.device.status != S.RETIRED]
+        super().accept(in_stock, actor=actor)
+        return errors
+
+
+class NotSeenRule(Rule):
+    """In service but not seen by an audit scan for too long (or never)."""
+
+    slug = "not_seen"
+    label = gettext_lazy("Not seen in an audit")
+    recommendation = gettext_lazy("Look for it at the next audit")
+    severity = Flag.Severity.WARNING
+
+    def queryset(self, ctx):
+        cutoff = day_start(months_before(ctx.today, ctx.thresholds.not_seen_months))
+        return (
+            Device.objects.filter(status=S.IN_SERVICE)
+            .filter(Q(last_seen__isnull=True) | Q(last_seen__lt=cutoff))
+            .exclude(self.snoozed(ctx))
+        )
+
+    def rows(self, ctx):
+        return self.queryset(ctx).values("id", "last_seen", "status_changed_at")
+
+    def finding(self, row, ctx):
+        fmt = ctx.fmt
+        if row["last_seen"] is None:
+            message = _("In service since %(since)s and never seen in an audit: scan its "
+                        "label at the next audit, or find out where it went.")
+        else:
+            message = _("In service, last seen in an audit on %(date)s (more than %(months)s "
+                        "months ago): scan its label at the next audit, or find out where it "
+                        "went.")
+        return self.make(row["id"], message % {
+            "since": fmt.date(row["status_changed_at"]), "date": fmt.date(row["last_seen"]),
+            "months": ctx.thresholds.not_seen_months,
+        })
+
+
+class ReservedTooLongRule(Rule):
+    """``claim_expired`` until the reuse app registers its own: reserved for too long.
+
+    Inventory knows no claim (it must not import reuse), so the default rule only sees that a
+    device has been ``reserved`` for more than ``claim_pickup_days``. The reuse app replaces it
+    with ``register_rule(its_rule, replace=True)`` using the claim's real pickup deadline.
+    """
+
+    slug = "claim_expired"
+    label = gettext_lazy("Pickup overdue")
+    recommendation = gettext_lazy("Release it: offered to associations again")
+    severity = Flag.Severity.ACTION
+
+    def queryset(self, ctx):
+        return Device.objects.filter(
+            status=S.RESERVED,
+            status_changed_at__lt=ctx.days_ago_start(ctx.thresholds.claim_pickup_days),
+        ).exclude(self.snoozed(ctx))
+
+    def rows(self, ctx):
+        return self.queryset(ctx).values("id", "status_changed_at")
+
+    def finding(self, row, ctx):
+        return self.make(row["id"], _("Reserved since %(date)s (more than %(days)s days) and not "
+                                      "picked up: release it so that another association can "
+                                      "claim it.")
+                         % {"date": ctx.fmt.date(row["status_changed_at"]),
+                            "days": ctx.thresholds.claim_pickup_days})
+
+    def accept(self, flags, *, actor):
+        return transition_each(flags, S.AVAILABLE, actor=actor,
+                               note=_("Released: the pickup did not happen in time."))
+
+
+for _rule in (ExtendRule(), RepairNotReplaceRule(), WarrantyEndingRule(), IdleStockRule(),
+              NotSeenRule(), ReservedTooLongRule(), ReuseTargetRule()):
+    register_rule(_rule)

@@ -1,0 +1,88 @@
+"""Thresholds of the scheduled review, editable by procurement (one row).
+
+The legal figures (reuse targets, the 10-year age limit of the reuse ratio) stay in
+``settings.PROLONGE``: they change with the law, not with local policy. What is local policy
+(how early to warn, how much repair is worth it, how long a dismissal holds) lives here, so
+that procurement can change it from the "Réglages de la revue" page without a deployment.
+
+The model is loaded by ``InventoryConfig.import_models()``, next to ``inventory.models``.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+SINGLETON_ID = 1
+SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
+
+
+class ReviewSettings(models.Model):
+    """The one row of review thresholds; defaults are documented in docs/review.md."""
+
+    warranty_days = models.PositiveSmallIntegerField(
+        _("warn this many days before the warranty ends"), default=60
+    )
+    idle_days = models.PositiveSmallIntegerField(
+        _("idle in stock or retired for more than (days)"), default=90
+    )
+    not_seen_months = models.PositiveSmallIntegerField(
+        _("in service and not seen by an audit for more than (months)"), default=12,
+        validators=[MinValueValidator(1)],
+    )
+    claim_pickup_days = models.PositiveSmallIntegerField(
+        _("reserved and not picked up for more than (days)"), default=30,
+        help_text=_("Used until the reuse module provides the claim's own pickup date."),
+    )
+    extend_years = models.PositiveSmallIntegerField(
+        _("extension proposed (years)"), default=2, validators=[MinValueValidator(1)]
+    )
+    extend_repair_share = models.DecimalField(
+        _("healthy: repair costs over 12 months below this share of the replacement price"),
+        max_digits=4, decimal_places=2, default=Decimal("0.25"), validators=SHARE_VALIDATORS,
+    )
+    repair_share = models.DecimalField(
+        _("repair rather than replace when the estimate is below this share of a new device"),
+        max_digits=4, decimal_places=2, default=Decimal("0.50"), validators=SHARE_VALIDATORS,
+    )
+    displacement_rate = models.DecimalField(
+        _("displacement rate of a repair or a reuse"),
+        max_digits=4, decimal_places=2, default=Decimal("0.50"), validators=SHARE_VALIDATORS,
+        help_text=_("Share of repaired or reused devices that really avoid buying a new one "
+                    "(The Restart Project's method uses 50 %)."),
+    )
+    min_ram_gb = models.PositiveSmallIntegerField(
+        _("suggest a RAM upgrade below (GB)"), default=8
+    )
+    battery_years = models.PositiveSmallIntegerField(
+        _("suggest a new battery from this age (years)"), default=3
+    )
+    snooze_days = models.PositiveSmallIntegerField(
+        _("a dismissed or accepted finding is not raised again for (days)"), default=180
+    )
+    last_digest_week = models.CharField(max_length=10, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+
+    class Meta:
+        app_label = "inventory"
+        verbose_name = _("review settings")
+        verbose_name_plural = _("review settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=SINGLETON_ID), name="reviewsettings_singleton"),
+        ]
+
+    def __str__(self):
+        return str(_("Review settings"))
+
+
+def current_settings():
+    """The thresholds in force: the stored row, or the documented defaults (one query)."""
+    return ReviewSettings.objects.filter(pk=SINGLETON_ID).first() or ReviewSettings(pk=SINGLETON_ID)

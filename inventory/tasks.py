@@ -1,0 +1,21 @@
+"""Celery tasks of the register: thin wrappers around services (idempotent, ids not objects)."""
+
+import datetime as dt
+
+from celery import shared_task
+
+
+@shared_task(name="inventory.run_review")
+def run_review(today=None):
+    """The nightly review (``today``: ISO date to replay a day). Returns the per-rule counts."""
+    from .review import run_review as run
+
+    return run(today=dt.date.fromisoformat(today) if today else None).as_dict()
+
+
+@shared_task(name="inventory.send_review_digests")
+def send_review_digests(force=False):
+    """The weekly digests; sent once per ISO week unless ``force``."""
+    from .review.digest import send_weekly_digests
+
+    return send_weekly_digests(force=force)
