@@ -32,7 +32,7 @@ from rest_framework.validators import UniqueValidator
 from config.roles import is_staff_member
 
 from . import lifecycle, queries, services
-from .filters import DeviceFilterSet
+from .filters import DeviceFilterSet, SlugModelMultipleChoiceFilter
 from .forms import validate_serial_number
 from .models import Category, Department, Device, DeviceModel, Event, Site, Status, normalize_asset_tag
 
@@ -258,18 +258,8 @@ class DepartmentSerializer(serializers.ModelSerializer):
 # --- Small filters for the reference lists --------------------------------------------------
 
 
-class ObjectMultipleChoiceFilter(df.ModelMultipleChoiceFilter):
-    """Choices named by ``to_field_name`` (a slug) but filtered on the related object itself.
-
-    django-filter would compare the foreign key with the slug (``category="laptop"``).
-    """
-
-    def get_filter_predicate(self, v):
-        return {self.field_name: v}
-
-
 class DeviceModelFilterSet(df.FilterSet):
-    category = ObjectMultipleChoiceFilter(
+    category = SlugModelMultipleChoiceFilter(
         label=_("Category"),
         field_name="category",
         to_field_name="slug",

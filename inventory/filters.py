@@ -4,9 +4,16 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import AcquiredAs, Category, Department, Device, DeviceModel, Site, Status
 from .queries import DAYS_PER_YEAR
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class SiteFilter(df.ModelChoiceFilter):
+    """A site id; the FilterSet's method matches the site and everything under it."""
 
 
 class SlugModelMultipleChoiceFilter(df.ModelMultipleChoiceFilter):
@@ -27,7 +34,7 @@ class DeviceFilterSet(df.FilterSet):
         label=_("Category"), field_name="model__category", to_field_name="slug", queryset=Category.objects.all()
     )
     model = df.ModelChoiceFilter(label=_("Model"), queryset=DeviceModel.objects.all())
-    site = df.ModelChoiceFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
+    site = SiteFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
     department = df.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
     acquired_as = df.MultipleChoiceFilter(label=_("Acquired as"), choices=AcquiredAs.choices)
     age_min = df.NumberFilter(label=_("Age at least (years)"), method="filter_age_min", min_value=0)

@@ -6,22 +6,10 @@ on the page and in the API alike.
 
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
+from .filters import SiteFilter, SlugModelMultipleChoiceFilter
 from .models import Category, Department, Flag, Site
 from .review import rule_choices
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class SiteFilter(df.ModelChoiceFilter):
-    """A site id; matches the site and everything under it."""
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CategoryFilter(df.ModelMultipleChoiceFilter):
-    """Category codes (``laptop``…), repeatable."""
-
 
 STATE_CHOICES = (("open", _("Open")), ("resolved", _("Resolved")), ("all", _("All")))
 
@@ -34,8 +22,8 @@ class FlagFilterSet(df.FilterSet):
     site = SiteFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
     department = df.ModelChoiceFilter(label=_("Department"), field_name="device__department",
                                       queryset=Department.objects.all())
-    category = CategoryFilter(
-        label=_("Category"), field_name="device__model__category__slug", to_field_name="slug",
+    category = SlugModelMultipleChoiceFilter(
+        label=_("Category"), field_name="device__model__category", to_field_name="slug",
         queryset=Category.objects.all(),
     )
     resolution = df.MultipleChoiceFilter(

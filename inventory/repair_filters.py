@@ -3,6 +3,7 @@
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from .filters import SiteFilter, SlugModelMultipleChoiceFilter
 from .models import Category, Repair, Site
 
 
@@ -13,11 +14,11 @@ class RepairFilterSet(df.FilterSet):
     )
     fault_category = df.MultipleChoiceFilter(label=_("Fault category"), choices=Repair.FaultCategory.choices)
     outcome = df.MultipleChoiceFilter(label=_("Outcome"), choices=Repair.Outcome.choices)
-    category = df.ModelMultipleChoiceFilter(
-        label=_("Device category"), field_name="device__model__category__slug", to_field_name="slug",
+    category = SlugModelMultipleChoiceFilter(
+        label=_("Device category"), field_name="device__model__category", to_field_name="slug",
         queryset=Category.objects.all(),
     )
-    site = df.ModelChoiceFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
+    site = SiteFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
     device = df.CharFilter(label=_("Asset tag"), field_name="device__asset_tag", lookup_expr="iexact")
     opened_after = df.DateFilter(label=_("Opened from"), field_name="opened_at", lookup_expr="date__gte")
     opened_before = df.DateFilter(label=_("Opened until"), field_name="opened_at", lookup_expr="date__lte")

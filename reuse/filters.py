@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config.roles import is_staff_member
+from inventory.filters import SlugModelMultipleChoiceFilter
 from inventory.models import Category
 
 from .models import Association, Claim, Erasure, Offer
@@ -13,8 +14,8 @@ from .queries import association_of
 
 class OfferFilterSet(df.FilterSet):
     q = df.CharFilter(label=_("Search"), method="filter_text")
-    category = df.ModelMultipleChoiceFilter(
-        label=_("Category"), field_name="category__slug", to_field_name="slug", queryset=Category.objects.all()
+    category = SlugModelMultipleChoiceFilter(
+        label=_("Category"), field_name="category", to_field_name="slug", queryset=Category.objects.all()
     )
     grade = df.MultipleChoiceFilter(label=_("Condition"), choices=Offer.Grade.choices)
     min_quantity = df.NumberFilter(label=_("At least (devices)"), field_name="free_quantity", lookup_expr="gte",

@@ -46,3 +46,12 @@ def association_user(db):
 @pytest.fixture
 def vendor():
     return connection.vendor
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing passwords the production way costs ~0.3 s per user; tests need no such cost."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]

@@ -53,9 +53,13 @@ def test_production_refuses_to_start_with_the_development_secret_key():
 
 def test_production_refuses_to_start_while_demo_accounts_can_log_in(transactional_db):
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.db import connection
 
-    get_user_model().objects.create_user("technicien", password="prolonge-demo")
+    # The production process checks the password with the production hasher.
+    get_user_model().objects.create(
+        username="technicien", password=make_password("prolonge-demo", hasher="pbkdf2_sha256")
+    )
     db = connection.settings_dict
     url = (
         f"sqlite:///{db['NAME']}"

@@ -98,14 +98,6 @@ def test_device_list_filters_by_status_like_the_html_list(api):
     assert tags == ["GAM-2"]
 
 
-CATEGORY_FILTER_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="inventory/filters.py compares model__category with the slug (see docs/api.md)",
-)
-
-
-@CATEGORY_FILTER_BUG
 def test_device_list_filters_by_category_slug(api):
     DeviceFactory(asset_tag="GAM-1")
     DeviceFactory(asset_tag="GAM-2", model=DeviceModelFactory(category=CategoryFactory(slug="monitor")))
