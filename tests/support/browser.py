@@ -43,6 +43,7 @@ def browser():
 def login(browser, live_server, username, password, next_url=""):
     """Log in through the real login form; lands on ``next_url`` (or home)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     url = f"{live_server.url}/accounts/login/"
     if next_url:
@@ -51,3 +52,4 @@ def login(browser, live_server, username, password, next_url=""):
     browser.find_element(By.ID, "id_username").send_keys(username)
     browser.find_element(By.ID, "id_password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit].primary").click()
+    WebDriverWait(browser, 10).until(lambda driver: "/accounts/login/" not in driver.current_url)
