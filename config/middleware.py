@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 OPEN_PREFIXES = ("/api/", "/static/", "/healthz")
 
@@ -14,3 +17,18 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path_info.startswith(OPEN_PREFIXES):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """French unless the person chose another language with the footer's selector.
+
+    The browser's Accept-Language is deliberately ignored: the authority's interface is French
+    by default, and an English browser on a municipal computer should not change that.
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = code

@@ -14,3 +14,10 @@ def test_the_login_page_is_in_french_by_default(client, db):
     response = client.get("/accounts/login/")
     assert response.status_code == 200
     assert 'lang="fr"' in response.content.decode()
+
+
+def test_an_english_browser_still_gets_french_until_the_person_chooses(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="fr"' in page and "Se connecter" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert 'lang="en"' in client.get("/accounts/login/").content.decode()
