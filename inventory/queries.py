@@ -12,44 +12,17 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Func,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Cast, Greatest, Least, Round
 from django.utils import timezone
 
+from .footprint import DAYS_PER_YEAR, DaysBetween, embodied_expression
 from .models import Device, Event, Flag, Site
-
-DAYS_PER_YEAR = 365.25
-
-
-class DaysSince(Func):
-    """Days from a date column to a given day, on SQLite and PostgreSQL alike."""
-
-    output_field = FloatField()
-
-    def __init__(self, expression, day, **extra):
-        super().__init__(expression, Value(day.isoformat()), **extra)
-
-    def as_sql(self, compiler, connection, **extra):
-        column, column_params = compiler.compile(self.source_expressions[0])
-        day, day_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "postgresql":
-            return f"(({day})::date - {column})::double precision", (*day_params, *column_params)
-        return f"(julianday({day}) - julianday({column}))", (*day_params, *column_params)
-
-
-def embodied_expression(prefix=""):
-    """kg CO2e: the model's own figure, else its category's default factor (may be NULL)."""
-    return Coalesce(
-        F(f"{prefix}model__embodied_kgco2e"),
-        F(f"{prefix}model__category__embodied_kgco2e"),
-        output_field=DecimalField(max_digits=10, decimal_places=2),
-    )
 
 
 def with_derived(queryset, today=None):
@@ -59,7 +32,7 @@ def with_derived(queryset, today=None):
     NULL when the purchase date or price is unknown.
     """
     today = today or timezone.localdate()
-    age_days = DaysSince("purchase_date", today)
+    age_days = DaysBetween("purchase_date", Value(today))
     depreciation_days = ExpressionWrapper(
         F("model__category__depreciation_years") * DAYS_PER_YEAR, output_field=FloatField()
     )
@@ -69,8 +42,11 @@ def with_derived(queryset, today=None):
         age_years=ExpressionWrapper(age_days / DAYS_PER_YEAR, output_field=FloatField()),
         book_value=Case(
             When(Q(purchase_price__isnull=True) | Q(purchase_date__isnull=True), then=Value(None)),
-            default=ExpressionWrapper(
-                F("purchase_price") * remaining_share, output_field=DecimalField(max_digits=12, decimal_places=2)
+            # Rounded to cents in SQL: PostgreSQL otherwise returns the product's full precision.
+            default=Round(
+                Cast(F("purchase_price") * remaining_share, DecimalField(max_digits=14, decimal_places=4)),
+                2,
+                output_field=DecimalField(max_digits=12, decimal_places=2),
             ),
             output_field=DecimalField(max_digits=12, decimal_places=2),
         ),
