@@ -93,3 +93,14 @@ def sync_role_permissions(sender=None, **kwargs):
             and _wanted(perm.codename, perm.content_type.model, apps[perm.content_type.app_label])
         ]
         group.permissions.set(wanted)
+
+
+def require_staff(request, *perms):
+    """403 unless the user is one of the authority's own people and holds every permission given.
+
+    Associations never reach internal pages, whatever permissions they might be given.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    if not is_staff_member(request.user) or not request.user.has_perms(perms):
+        raise PermissionDenied

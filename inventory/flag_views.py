@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.roles import is_staff_member
+from config.roles import require_staff
 
 from .flag_filters import FlagFilterSet
 from .flag_forms import FlagActionForm, ReviewSettingsForm, safe_next
@@ -20,11 +20,6 @@ from .review import accept_flags, dismiss_flags, get_rule, update_review_setting
 from .review_settings import current_settings
 
 PAGE_SIZE = 50
-
-
-def _staff_only(request):
-    if not is_staff_member(request.user):
-        raise PermissionDenied
 
 
 def flag_queryset():
@@ -36,7 +31,7 @@ def flag_queryset():
 
 def flag_list(request):
     """The review's findings, filtered by the same FilterSet as ``/api/flags/``."""
-    _staff_only(request)
+    require_staff(request)
     filterset = FlagFilterSet(request.GET, queryset=flag_queryset())
     flags = filterset.qs
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -57,7 +52,7 @@ def flag_list(request):
 @require_POST
 def flag_action(request):
     """Accept or dismiss the selected flags, or every flag matching the filters."""
-    _staff_only(request)
+    require_staff(request)
     if not request.user.has_perm("inventory.change_flag"):
         raise PermissionDenied
     form = FlagActionForm(request.POST)
@@ -89,7 +84,7 @@ def flag_action(request):
 
 def review_settings(request):
     """The review's thresholds: everyone on staff reads them, procurement changes them."""
-    _staff_only(request)
+    require_staff(request)
     can_edit = request.user.has_perm("inventory.change_reviewsettings")
     current = current_settings()
     if request.method == "POST":

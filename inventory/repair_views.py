@@ -6,14 +6,14 @@ The forms only collect input; ``inventory.repairs`` holds the rules. Each form a
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.roles import is_staff_member
+from config.roles import require_staff
 
 from . import lifecycle, repairs
 from .models import Device, Repair, Status, normalize_asset_tag
@@ -70,20 +70,9 @@ class RepairCloseForm(_NextMixin):
     )
 
 
-def _staff_only(request):
-    if not is_staff_member(request.user):
-        raise PermissionDenied
-
-
-def _require(request, *perms):
-    _staff_only(request)
-    if not request.user.has_perms(perms):
-        raise PermissionDenied
-
-
 def repair_list(request):
     """All repairs, filtered by the same FilterSet as ``/api/repairs/``."""
-    _staff_only(request)
+    require_staff(request)
     filterset = RepairFilterSet(request.GET, queryset=repairs.repair_list())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -93,14 +82,14 @@ def repair_list(request):
 
 
 def repair_detail(request, pk):
-    _staff_only(request)
+    require_staff(request)
     repair = get_object_or_404(repairs.repair_list(), pk=pk)
     return render(request, "inventory/repair_detail.html", {"repair": repair})
 
 
 def repair_open(request, asset_tag):
     """Short form: symptom and fault category; the device goes to ``in_repair``."""
-    _require(request, "inventory.add_repair", "inventory.transition_device")
+    require_staff(request, "inventory.add_repair", "inventory.transition_device")
     device = get_object_or_404(Device.objects.select_related("model"), asset_tag=normalize_asset_tag(asset_tag))
     form = RepairOpenForm(request.POST or None,
                           initial={"expected": device.status, "next": request.GET.get("next", "")})
@@ -124,7 +113,7 @@ def repair_open(request, asset_tag):
 
 def repair_close(request, pk):
     """Short form: outcome, what was done, cost and time; the device leaves ``in_repair``."""
-    _require(request, "inventory.change_repair", "inventory.transition_device")
+    require_staff(request, "inventory.change_repair", "inventory.transition_device")
     repair = get_object_or_404(repairs.repair_list(), pk=pk)
     back = safe_next(request.GET.get("next"))
     if request.method != "POST" and not repair.is_open:

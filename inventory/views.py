@@ -1,14 +1,14 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.roles import is_staff_member
+from config.roles import require_staff
 
 from . import lifecycle, queries, services
 from .filters import DeviceFilterSet
@@ -19,14 +19,9 @@ from .panels import panels_for
 PAGE_SIZES = (25, 50, 100, 500)
 
 
-def _staff_only(request, permission=None):
-    if not is_staff_member(request.user) or (permission and not request.user.has_perm(permission)):
-        raise PermissionDenied
-
-
 def device_list(request):
     """The register, filtered by the same FilterSet as the API and the CSV export."""
-    _staff_only(request)
+    require_staff(request)
     filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
     page_size = _page_size(request)
     page = Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
@@ -55,7 +50,7 @@ def _page_size(request):
 
 def device_export(request):
     """CSV of the filtered list, streamed so that 100k rows do not sit in memory."""
-    _staff_only(request)
+    require_staff(request)
     filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
     header = [
         "asset_tag",
@@ -112,7 +107,7 @@ class _Echo:
 
 
 def device_detail(request, asset_tag):
-    _staff_only(request)
+    require_staff(request)
     device = get_object_or_404(queries.device_detail(), asset_tag=normalize_asset_tag(asset_tag))
     return render(
         request,
@@ -132,7 +127,7 @@ def device_detail(request, asset_tag):
 @require_POST
 def device_transition(request, asset_tag):
     """Apply a status change chosen on the device page; a refusal is shown, nothing changes."""
-    _staff_only(request)
+    require_staff(request)
     device = get_object_or_404(queries.device_detail(), asset_tag=normalize_asset_tag(asset_tag))
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -163,7 +158,7 @@ def device_create(request):
 
     ``?asset_tag=`` pre-fills the tag: a scanned label that matches no device links here.
     """
-    _staff_only(request, "inventory.add_device")
+    require_staff(request, "inventory.add_device")
     if request.method == "POST":
         form = DeviceForm(request.POST)
         if form.is_valid():
@@ -181,7 +176,7 @@ def device_create(request):
 
 def device_edit(request, asset_tag):
     """Edit a device's facts through ``services.update_device``; the status is not editable here."""
-    _staff_only(request, "inventory.change_device")
+    require_staff(request, "inventory.change_device")
     device = get_object_or_404(queries.device_detail(), asset_tag=normalize_asset_tag(asset_tag))
     if request.method == "POST":
         form = DeviceEditForm(request.POST, instance=device)

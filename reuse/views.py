@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.roles import is_staff_member
+from config.roles import is_staff_member, require_staff
 from inventory.lifecycle import TransitionRefused
 from inventory.models import Device, normalize_asset_tag
 
@@ -42,11 +42,6 @@ from .models import Association, Claim, InternalRequest, Offer
 from .pdf import erasure_certificate, transfer_agreement
 
 REFUSALS = (ReuseRefused, TransitionRefused)
-
-
-def _staff(request, perm=None):
-    if not is_staff_member(request.user) or (perm and not request.user.has_perm(perm)):
-        raise PermissionDenied
 
 
 def _portal(request):
@@ -129,7 +124,7 @@ def offer_claim(request, pk):
 
 
 def offer_create(request):
-    _staff(request, "reuse.add_offer")
+    require_staff(request, "reuse.add_offer")
     if request.method == "POST":
         form = OfferForm(request.POST)
         if form.is_valid():
@@ -150,7 +145,7 @@ def offer_create(request):
 
 @require_POST
 def offer_withdraw(request, pk):
-    _staff(request, "reuse.change_offer")
+    require_staff(request, "reuse.change_offer")
     offer = get_object_or_404(queries.offers_for(request.user), pk=pk)
     try:
         services.withdraw_offer(offer=offer, actor=request.user)
@@ -210,7 +205,7 @@ def claim_action(request, pk, action):
     if staff_only is None:
         raise PermissionDenied
     if staff_only or association is None:
-        _staff(request, "reuse.change_claim")
+        require_staff(request, "reuse.change_claim")
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -331,7 +326,7 @@ def _device(asset_tag):
 
 
 def erasure_create(request, asset_tag):
-    _staff(request, "reuse.add_erasure")
+    require_staff(request, "reuse.add_erasure")
     device = _device(asset_tag)
     if request.method == "POST":
         form = ErasureForm(request.POST)
@@ -349,7 +344,7 @@ def erasure_create(request, asset_tag):
 
 
 def redeploy(request, asset_tag):
-    _staff(request, "inventory.transition_device")
+    require_staff(request, "inventory.transition_device")
     device = _device(asset_tag)
     if request.method == "POST":
         form = RedeployForm(request.POST, device=device)
@@ -373,7 +368,7 @@ def redeploy(request, asset_tag):
 
 def redeploy_first(request):
     """Open internal requests next to the retired devices that could serve them."""
-    _staff(request)
+    require_staff(request)
     return render(request, "reuse/redeploy_first.html", {
         "rows": queries.redeploy_first(),
         "retired_counts": queries.retired_counts(),
@@ -383,7 +378,7 @@ def redeploy_first(request):
 
 @require_POST
 def request_create(request):
-    _staff(request, "reuse.add_internalrequest")
+    require_staff(request, "reuse.add_internalrequest")
     form = InternalRequestForm(request.POST)
     if form.is_valid():
         services.create_internal_request(actor=request.user, **form.cleaned_data)
@@ -395,7 +390,7 @@ def request_create(request):
 
 @require_POST
 def request_cancel(request, pk):
-    _staff(request, "reuse.change_internalrequest")
+    require_staff(request, "reuse.change_internalrequest")
     try:
         services.cancel_internal_request(request=get_object_or_404(InternalRequest, pk=pk), actor=request.user)
     except ReuseRefused as error:
@@ -407,7 +402,7 @@ def request_cancel(request, pk):
 
 
 def association_list(request):
-    _staff(request, "reuse.view_association")
+    require_staff(request, "reuse.view_association")
     associations = queries.associations_for_staff()
     status = request.GET.get("status")
     if status in Association.Status.values:
@@ -419,7 +414,7 @@ def association_list(request):
 
 
 def association_detail(request, pk):
-    _staff(request, "reuse.view_association")
+    require_staff(request, "reuse.view_association")
     association = get_object_or_404(queries.associations_for_staff(), pk=pk)
     can_edit = request.user.has_perm("reuse.change_association")
     if request.method == "POST":
@@ -447,7 +442,7 @@ def association_detail(request, pk):
 
 @require_POST
 def association_decide(request, pk, action):
-    _staff(request, "reuse.change_association")
+    require_staff(request, "reuse.change_association")
     association = get_object_or_404(Association, pk=pk)
     reason = request.POST.get("reason", "")
     try:

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from config.roles import require_staff
+
 from .. import queries, services
 from ..forms import CampaignForm, ScanForm
 from ..models import AuditCampaign, Sighting
 from ..qr import decode_image
-from .common import require, staff_only
 
 REPORT_ROWS = 200
 # Phone photos are large; codes on a label stay readable at this size and decoding is faster.
@@ -28,12 +29,12 @@ MAX_PHOTO_SIDE = 2000
 
 
 def campaign_list(request):
-    staff_only(request)
+    require_staff(request)
     return render(request, "labels/audit_list.html", {"campaigns": queries.campaigns()[:100]})
 
 
 def campaign_new(request):
-    require(request, "labels.add_auditcampaign")
+    require_staff(request, "labels.add_auditcampaign")
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,11 +53,11 @@ def _wants_json(request):
 
 def campaign_scan(request, pk):
     """GET: the scan page. POST: record what was scanned, typed or photographed."""
-    staff_only(request)
+    require_staff(request)
     campaign = get_object_or_404(AuditCampaign.objects.select_related("site"), pk=pk)
     sites = services.scope_sites(campaign).order_by("full_name").only("pk", "name", "full_name")
     if request.method == "POST":
-        require(request, "labels.add_sighting")
+        require_staff(request, "labels.add_sighting")
         return _record(request, campaign, ScanForm(request.POST, request.FILES, sites=sites))
     site_id = request.GET.get("site") or campaign.site_id
     form = ScanForm(initial={"site": site_id}, sites=sites)
@@ -119,7 +120,7 @@ def _codes_in_photo(photo):
 
 @require_POST
 def campaign_close(request, pk):
-    require(request, "labels.change_auditcampaign")
+    require_staff(request, "labels.change_auditcampaign")
     campaign = get_object_or_404(AuditCampaign, pk=pk)
     try:
         services.close_campaign(campaign=campaign, actor=request.user)
@@ -131,7 +132,7 @@ def campaign_close(request, pk):
 
 
 def campaign_report(request, pk):
-    staff_only(request)
+    require_staff(request)
     campaign = get_object_or_404(AuditCampaign.objects.select_related("site", "started_by"), pk=pk)
     return render(request, "labels/audit_report.html", {
         "campaign": campaign,
@@ -145,7 +146,7 @@ def campaign_report(request, pk):
 
 def campaign_report_csv(request, pk):
     """The whole report as CSV (one line per device), streamed."""
-    staff_only(request)
+    require_staff(request)
     campaign = get_object_or_404(AuditCampaign.objects.select_related("site"), pk=pk)
     header = ["section", "asset_tag", "model", "status", "registered_site", "seen_site", "seen_at", "seen_by",
               "read_with"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.roles import require_staff
 from inventory import lifecycle
 from inventory import services as inventory_services
 from inventory.models import Device, Status, normalize_asset_tag
@@ -20,7 +21,6 @@ from inventory.queries import open_flags
 from .. import queries
 from ..forms import AssignForm, MoveForm, NoteForm, PhotoForm, StatusForm
 from ..qr import is_valid_tag
-from .common import require, staff_only
 
 # Statuses from which the lifecycle lets a device go to repair.
 REPAIRABLE_FROM = frozenset(s for s, targets in lifecycle.TRANSITIONS.items() if Status.IN_REPAIR in targets)
@@ -31,7 +31,7 @@ def scan(request, tag):
 
     Anonymous people are sent to the login page by the middleware and come back here after.
     """
-    staff_only(request)
+    require_staff(request)
     raw = tag.rstrip("/")
     asset_tag = normalize_asset_tag(raw)
     if not is_valid_tag(asset_tag):
@@ -110,7 +110,7 @@ def _apply(form, call):
 
 
 def move(request, tag):
-    require(request, "inventory.change_device")
+    require_staff(request, "inventory.change_device")
     device = _device(tag)
     form = MoveForm(request.POST or None, initial={"site": device.site_id})
     if request.method == "POST" and form.is_valid():
@@ -127,7 +127,7 @@ def move(request, tag):
 
 
 def assign(request, tag):
-    require(request, "inventory.change_device")
+    require_staff(request, "inventory.change_device")
     device = _device(tag)
     form = AssignForm(request.POST or None, initial={"assignee": device.assignee})
     if request.method == "POST" and form.is_valid():
@@ -147,7 +147,7 @@ def assign(request, tag):
 
 def change_status(request, tag):
     """Only the transitions the lifecycle allows now (and this person may make) are offered."""
-    require(request, "inventory.transition_device")
+    require_staff(request, "inventory.transition_device")
     device = _device(tag)
     allowed = lifecycle.available_transitions(device, request.user)
     form = StatusForm(request.POST or None, initial={"expected": device.status})
@@ -163,7 +163,7 @@ def change_status(request, tag):
 
 
 def add_note(request, tag):
-    require(request, "inventory.add_event")
+    require_staff(request, "inventory.add_event")
     device = _device(tag)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _apply(
@@ -175,7 +175,7 @@ def add_note(request, tag):
 
 def add_photo(request, tag):
     """A photo from the phone's camera, kept with a journal event."""
-    require(request, "inventory.add_event")
+    require_staff(request, "inventory.add_event")
     device = _device(tag)
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.roles import require_staff
+
 from ..forms import PrintForm
 from ..models import LabelTemplate
 from ..pdf import page_count, render_labels
 from ..services import select_devices
-from .common import staff_only
 
 # About four seconds of rendering: more is a job for ``manage.py print_labels``.
 MAX_LABELS_PER_REQUEST = 3000
@@ -29,7 +30,7 @@ def _selection_params(request):
 
 
 def print_form(request):
-    staff_only(request)
+    require_staff(request)
     selection = select_devices(request.GET)
     templates = list(LabelTemplate.objects.all())
     initial = {"template": templates[0].slug if templates else None, "start": 1}
@@ -49,7 +50,7 @@ def print_form(request):
 
 
 def print_pdf(request):
-    staff_only(request)
+    require_staff(request)
     form = PrintForm(request.GET)
     selection = select_devices(request.GET)
     problem = None
