@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import journal
 from .models import Device, Event, Status
 
 S = Status
@@ -174,16 +175,9 @@ def transition(
     device.status, device.status_changed_at = to_status, now
     details = dict(data or {})
     details.update({key: _jsonable(value) for key, value in context.items()})
-    return Event.objects.create(
-        device=locked,
-        kind=kind,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        at=now,
-        note=note,
-        repair=repair,
-        data=details,
+    return journal.record(
+        locked, kind, from_status=from_status, to_status=to_status, actor=actor, at=now, note=note,
+        repair=repair, data=details,
     )
 
 

@@ -16,17 +16,13 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import journal
 from .footprint import embodied_expression
 from .models import Device, Event, Flag, Status
 
 PLANNABLE = (Status.IN_STOCK, Status.IN_SERVICE, Status.IN_REPAIR)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 MAX_YEARS_AHEAD = 15
-EVENT_BATCH = 2000
-
-
-def _user_or_none(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def _check_year(year):
@@ -83,10 +79,9 @@ def unplan_renewal(*, devices, actor=None, note=""):
 
 def _journal(rows, *, actor, note, year, price):
     now = timezone.now()
-    actor = _user_or_none(actor)
-    events = (
-        Event(
-            device_id=pk, kind=Event.Kind.PLANNED, actor=actor, at=now,
+    journal.record_many(
+        journal.event(
+            pk, Event.Kind.PLANNED, actor=actor, at=now,
             note=note or (_("Replacement planned for %(year)s.") % {"year": year} if year
                           else _("Removed from the renewal plan.")),
             data={
@@ -96,14 +91,6 @@ def _journal(rows, *, actor, note, year, price):
         )
         for pk, previous_year, previous_price in rows
     )
-    batch = []
-    for event in events:
-        batch.append(event)
-        if len(batch) == EVENT_BATCH:
-            Event.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Event.objects.bulk_create(batch)
 
 
 def plan_price_expression():

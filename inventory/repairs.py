@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from config.roles import is_staff_member
 
-from . import lifecycle
+from . import journal, lifecycle
 from .models import Device, Event, Repair, Status
 
 # Where a device goes when its repair is closed with each outcome, unless the caller chooses.
@@ -51,7 +51,7 @@ def open_repair(*, device, symptom, fault_category=Repair.FaultCategory.OTHER, a
                               code="already_open")
     repair = Repair.objects.create(
         device=locked, symptom=symptom, fault_category=fault_category, diagnosis=(diagnosis or "").strip(),
-        estimated_cost=estimated_cost, opened_by=_user_or_none(actor), opened_at=timezone.now(),
+        estimated_cost=estimated_cost, opened_by=journal.acting_user(actor), opened_at=timezone.now(),
     )
     lifecycle.transition(device, Status.IN_REPAIR, actor=actor, note=symptom, expected_status=expected_status,
                          kind=Event.Kind.REPAIR_OPENED, repair=repair,
@@ -97,7 +97,7 @@ def close_repair(*, repair, outcome, actor=None, diagnosis=None, action="", part
         locked.diagnosis = diagnosis.strip()
     locked.action, locked.parts = (action or "").strip(), (parts or "").strip()
     locked.cost, locked.labour_minutes = cost, labour_minutes
-    locked.closed_at, locked.closed_by = now, _user_or_none(actor)
+    locked.closed_at, locked.closed_by = now, journal.acting_user(actor)
     locked.save()
 
     device = locked.device
@@ -109,8 +109,7 @@ def close_repair(*, repair, outcome, actor=None, diagnosis=None, action="", part
         lifecycle.transition(device, target, actor=actor, note=note, kind=Event.Kind.REPAIR_CLOSED,
                              repair=locked, data=data)
     else:
-        Event.objects.create(device=device, kind=Event.Kind.REPAIR_CLOSED, actor=_user_or_none(actor),
-                             at=now, note=note, repair=locked, data=data)
+        journal.record(device, Event.Kind.REPAIR_CLOSED, actor=actor, at=now, note=note, repair=locked, data=data)
     repair.closed_at, repair.outcome = locked.closed_at, locked.outcome
     return locked
 
@@ -149,9 +148,6 @@ def _minutes(value, errors):
         return None
     return minutes
 
-
-def _user_or_none(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 # --- read side -----------------------------------------------------------------------------

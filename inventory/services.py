@@ -5,9 +5,9 @@ Each function is one domain verb, atomic, and journals what it changes.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import journal
 from .models import Device, Event, Site, normalize_asset_tag
 
 TRACKED_FIELDS = (
@@ -36,13 +36,7 @@ def register_device(*, actor=None, **fields):
         device.manufacturer = device.model.manufacturer
     device.full_clean()
     device.save()
-    Event.objects.create(
-        device=device,
-        kind=Event.Kind.CREATED,
-        to_status=device.status,
-        actor=_user_or_none(actor),
-        note=_("Registered"),
-    )
+    journal.record(device, Event.Kind.CREATED, to_status=device.status, actor=actor, note=_("Registered"))
     return device
 
 
@@ -70,7 +64,7 @@ def update_device(*, device, actor=None, note="", **changes):
             if set(changed) == {"site"}
             else (Event.Kind.ASSIGNED if set(changed) <= {"assignee", "department"} else Event.Kind.EDITED)
         )
-        Event.objects.create(device=locked, kind=kind, actor=_user_or_none(actor), note=note, data={"changes": changed})
+        journal.record(locked, kind, actor=actor, note=note, data={"changes": changed})
     for name in changes:
         setattr(device, name, getattr(locked, name))
     return locked
@@ -97,15 +91,4 @@ def add_note(*, device, text, actor=None, attachment=None):
     """Journal a free note, with an optional photo."""
     if not (text or "").strip() and not attachment:
         raise ValidationError({"note": _("Write a note or attach a photo.")})
-    return Event.objects.create(
-        device=device,
-        kind=Event.Kind.NOTE,
-        actor=_user_or_none(actor),
-        note=text.strip(),
-        attachment=attachment or "",
-        at=timezone.now(),
-    )
-
-
-def _user_or_none(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+    return journal.record(device, Event.Kind.NOTE, actor=actor, note=text.strip(), attachment=attachment or "")

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inventory import journal
 from inventory.filters import DeviceFilterSet
 from inventory.lifecycle import TERMINAL, status_label
 from inventory.models import Device, Event, Site, normalize_asset_tag
@@ -22,17 +23,13 @@ from .models import AuditCampaign, Sighting
 from .qr import is_valid_tag, tag_from_scan
 
 
-def _user_or_none(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
 @transaction.atomic
 def start_campaign(*, name, site=None, actor=None, notes=""):
     """Open an audit campaign of ``site`` and its sub-sites, or of the whole fleet."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the campaign a name.")})
-    return AuditCampaign.objects.create(name=name, site=site, started_by=_user_or_none(actor),
+    return AuditCampaign.objects.create(name=name, site=site, started_by=journal.acting_user(actor),
                                         notes=(notes or "").strip())
 
 
@@ -103,15 +100,15 @@ def record_sighting(*, campaign, code, site=None, actor=None, method=Sighting.Me
     if existing is None:
         sighting = Sighting.objects.create(campaign=campaign, device=device, site=site,
                                            previous_site_id=previous_site_id,
-                                           seen_at=now, seen_by=_user_or_none(actor), method=method)
+                                           seen_at=now, seen_by=journal.acting_user(actor), method=method)
     else:
-        existing.site, existing.seen_at, existing.seen_by, existing.method = site, now, _user_or_none(actor), method
+        existing.site, existing.seen_at, existing.method = site, now, method
+        existing.seen_by = journal.acting_user(actor)
         existing.save(update_fields=["site", "seen_at", "seen_by", "method"])
         sighting = existing
-    Event.objects.create(device=device, kind=Event.Kind.SIGHTED, actor=_user_or_none(actor), at=now,
-                         note=campaign.name,
-                         data={"campaign_id": campaign.pk, "sighting_id": sighting.pk, "site_id": site.pk,
-                               "method": method})
+    journal.record(device, Event.Kind.SIGHTED, actor=actor, at=now, note=campaign.name,
+                   data={"campaign_id": campaign.pk, "sighting_id": sighting.pk, "site_id": site.pk,
+                         "method": method})
     if moved:
         message = _("%(tag)s seen: moved to %(site)s.") % {"tag": tag, "site": site.full_name}
     else:

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..journal import acting_user
 from ..models import Flag
 from ..review_settings import SINGLETON_ID, ReviewSettings
-from .base import _user_or_none, get_rule
+from .base import get_rule
 
 # Accepting may change statuses one device at a time (through the lifecycle): a page's worth.
 ACCEPT_LIMIT = 1000
@@ -44,7 +45,7 @@ def accept_flags(*, flags, actor, note=""):
             done = [flag.pk for flag in group if flag.pk not in errors]
             now = timezone.now()
             report.accepted += Flag.objects.filter(pk__in=done, resolved_at__isnull=True).update(
-                resolved_at=now, updated_at=now, resolved_by=_user_or_none(actor),
+                resolved_at=now, updated_at=now, resolved_by=acting_user(actor),
                 resolution=Flag.Resolution.ACCEPTED, resolution_reason=note,
             )
         report.refused.update({flag.device.asset_tag: errors[flag.pk] for flag in group if flag.pk in errors})
@@ -62,7 +63,7 @@ def dismiss_flags(*, flags, actor, reason):
         raise ValidationError({"reason": _("Say why these findings are dismissed.")})
     now = timezone.now()
     return flags.filter(resolved_at__isnull=True).update(
-        resolved_at=now, updated_at=now, resolved_by=_user_or_none(actor),
+        resolved_at=now, updated_at=now, resolved_by=acting_user(actor),
         resolution=Flag.Resolution.DISMISSED, resolution_reason=reason,
     )
 
@@ -75,7 +76,7 @@ def update_review_settings(*, actor, **values):
     for name, value in values.items():
         setattr(row, name, value)
     row.updated_at = timezone.now()
-    row.updated_by = _user_or_none(actor)
+    row.updated_by = acting_user(actor)
     row.full_clean()
     row.save()
     return row

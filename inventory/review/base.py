@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 
+from .. import journal
 from ..lifecycle import TransitionRefused, transition
 from ..models import Event, Flag
 from ..review_settings import current_settings
@@ -64,13 +65,12 @@ class Rule:
         Returns ``{flag_id: error message}`` for the flags it could not apply; the others are
         then marked accepted by the caller. The default journals a note on each device.
         """
-        notes = [
-            Event(device_id=flag.device_id, kind=Event.Kind.NOTE, actor=_user_or_none(actor),
-                  note=_("Review finding handled: %(rule)s — %(recommendation)s")
-                  % {"rule": self.label, "recommendation": self.recommendation})
+        journal.record_many(
+            journal.event(flag.device_id, Event.Kind.NOTE, actor=actor,
+                          note=_("Review finding handled: %(rule)s — %(recommendation)s")
+                          % {"rule": self.label, "recommendation": self.recommendation})
             for flag in flags
-        ]
-        Event.objects.bulk_create(notes)
+        )
         return {}
 
     def snoozed(self, ctx):
@@ -191,10 +191,6 @@ class ReviewContext:
 
     def days_ago_start(self, days):
         return day_start(self.today - dt.timedelta(days=days))
-
-
-def _user_or_none(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def transition_each(flags, to_status, *, actor, note):

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.roles import ASSOCIATION
+from inventory.journal import acting_user
 
 from ..exceptions import ReuseRefused
 from ..models import Association, Membership
-from .common import enqueue, user_or_none
+from .common import enqueue
 
 EDITABLE_FIELDS = (
     "name", "rna", "siret", "eligibility", "purpose", "address", "contact_name", "contact_email", "contact_phone",
@@ -70,7 +71,7 @@ def approve_association(*, association, actor, create_account=True):
     locked.status = Association.Status.APPROVED
     locked.status_reason = ""
     locked.decided_at = timezone.now()
-    locked.decided_by = user_or_none(actor)
+    locked.decided_by = acting_user(actor)
     locked.save(update_fields=["status", "status_reason", "decided_at", "decided_by"])
     if create_account and not locked.memberships.exists():
         user = _account_for(locked)
@@ -127,7 +128,7 @@ def _decide(association, actor, status, reason, allowed_from):
     locked.status = status
     locked.status_reason = reason.strip()
     locked.decided_at = timezone.now()
-    locked.decided_by = user_or_none(actor)
+    locked.decided_by = acting_user(actor)
     locked.save(update_fields=["status", "status_reason", "decided_at", "decided_by"])
     association.status = locked.status
     return locked

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inventory import lifecycle
+from inventory.journal import acting_user
 from inventory.models import Event, Status
 
 from ..conf import follow_up_months, pickup_delay_days
 from ..exceptions import ClaimConflict, NotAllowed
 from ..models import Association, Claim, ClaimLine, Donation, Offer, OfferItem
 from ..queries import free_items
-from .common import enqueue, user_or_none
+from .common import enqueue
 
 
 def _check_may_claim(association):
@@ -75,7 +76,7 @@ def claim_offer(*, offer, association, actor, quantity=None, message=""):
         )
     claim = Claim.objects.create(
         offer=offer, association=association, quantity=quantity, message=(message or "").strip(),
-        created_by=user_or_none(actor),
+        created_by=acting_user(actor),
     )
     try:
         with transaction.atomic():
@@ -123,7 +124,7 @@ def _set_status(claim, status, actor=None, **fields):
     for name, value in fields.items():
         setattr(claim, name, value)
     if actor is not None:
-        claim.decided_by, claim.decided_at = user_or_none(actor), timezone.now()
+        claim.decided_by, claim.decided_at = acting_user(actor), timezone.now()
         names += ["decided_by", "decided_at"]
     claim.save(update_fields=names)
     enqueue("notify_claim_status", claim.pk, status)
@@ -211,7 +212,7 @@ def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_ov
         claim=claim,
         association=claim.association,
         handed_over_at=handed_over_at,
-        handed_over_by=user_or_none(actor),
+        handed_over_by=acting_user(actor),
         owner_signatory=owner_signatory.strip(),
         association_signatory=association_signatory.strip(),
         total_value=sum((line.value_at_transfer for line in lines), start=0),

@@ -3,10 +3,6 @@
 from django.db import transaction
 
 
-def user_or_none(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
 def enqueue(task_name, *args):
     """Send a Celery task once the current transaction commits: a worker never sees
     uncommitted rows, and nothing is sent for work that was rolled back."""

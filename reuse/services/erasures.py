@@ -4,12 +4,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inventory import journal
+from inventory.journal import acting_user
 from inventory.lifecycle import TERMINAL, status_label
 from inventory.models import Device, Event
 
 from ..exceptions import ReuseRefused
 from ..models import Erasure
-from .common import user_or_none
 
 
 @transaction.atomic
@@ -60,7 +61,7 @@ def record_erasure(
         method_detail=method_detail.strip(),
         tool=tool.strip(),
         tool_version=tool_version.strip(),
-        operator=user_or_none(actor),
+        operator=acting_user(actor),
         operator_name=operator_name,
         performed_at=performed_at,
         passed=bool(passed),
@@ -72,10 +73,10 @@ def record_erasure(
     erasure.save()
     erasure.certificate.save(f"{erasure.number}.pdf", ContentFile(erasure_certificate(erasure)), save=False)
     Erasure.objects.filter(pk=erasure.pk).update(certificate=erasure.certificate.name)
-    Event.objects.create(
-        device=locked,
-        kind=Event.Kind.ERASED,
-        actor=user_or_none(actor),
+    journal.record(
+        locked,
+        Event.Kind.ERASED,
+        actor=actor,
         at=now,
         note=_("Certificate %(number)s — %(result)s")
         % {"number": erasure.number, "result": _("passed") if erasure.passed else _("FAILED")},

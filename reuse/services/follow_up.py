@@ -5,8 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inventory.journal import acting_user
+
 from ..models import Donation, FollowUp
-from .common import enqueue, user_or_none
+from .common import enqueue
 
 
 def request_follow_ups(*, today=None):
@@ -48,7 +50,7 @@ def record_follow_up(*, donation, actor, beneficiaries, devices_in_use, failures
             "devices_in_use": devices_in_use,
             "failures": failures,
             "comments": (comments or "").strip(),
-            "submitted_by": user_or_none(actor),
+            "submitted_by": acting_user(actor),
             "submitted_at": timezone.now(),
         },
     )

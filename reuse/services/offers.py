@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from inventory import lifecycle
+from inventory.journal import acting_user
 from inventory.models import Device, Event, Status
 from inventory.queries import book_value_of
 
@@ -15,7 +16,7 @@ from ..conf import donation_ceiling
 from ..exceptions import ReuseRefused
 from ..models import Offer, OfferItem
 from ..queries import free_items
-from .common import enqueue, user_or_none
+from .common import enqueue
 
 
 @transaction.atomic
@@ -46,7 +47,7 @@ def create_offer(*, devices, grade, actor, title="", description="", value=None)
         description=(description or "").strip(),
         grade=grade,
         category=devices[0].model.category,
-        created_by=user_or_none(actor),
+        created_by=acting_user(actor),
     )
     OfferItem.objects.bulk_create(
         [OfferItem(offer=offer, device=d, value_at_transfer=values[d.pk]) for d in devices]

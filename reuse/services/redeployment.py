@@ -2,16 +2,15 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory import lifecycle
+from inventory import journal, lifecycle
+from inventory.journal import acting_user
 from inventory.models import Device, Event, Status
 from inventory.services import update_device
 
 from ..exceptions import ReuseRefused
 from ..models import InternalRequest
-from .common import user_or_none
 
 REDEPLOYABLE = (Status.RETIRED, Status.IN_STOCK)
 
@@ -61,10 +60,7 @@ def redeploy_device(
             expected_status=Status.IN_STOCK,
         )
     else:
-        event = Event.objects.create(
-            device=locked, kind=Event.Kind.REDEPLOYED, actor=user_or_none(actor), note=note, data=data,
-            at=timezone.now(),
-        )
+        event = journal.record(locked, Event.Kind.REDEPLOYED, actor=actor, note=note, data=data)
     device.status = locked.status
     return event
 
@@ -86,7 +82,7 @@ def create_internal_request(*, department, category, quantity, actor, reason="")
     """A department asks for ``quantity`` devices of ``category``."""
     request = InternalRequest(
         department=department, category=category, quantity=quantity, reason=reason.strip(),
-        requested_by=user_or_none(actor),
+        requested_by=acting_user(actor),
     )
     request.full_clean()
     request.save()
