@@ -117,7 +117,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# One catalogue for the whole project, plus one per feature under locale/topics/<topic>/ so that
+# work on several features at once never edits the same .po file (merged later at leisure).
+LOCALE_PATHS = [BASE_DIR / "locale", *sorted((BASE_DIR / "locale" / "topics").glob("*"))]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,8 @@ Rows hold data and their own invariants. Changing a device's status is not done 
 ``inventory.lifecycle`` (one entry point, journal written in the same transaction).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -32,6 +34,27 @@ class AcquiredAs(models.TextChoices):
     DONATED_IN = "donated_in", _("Received as a donation")
 
 
+class WeeeCategory(models.TextChoices):
+    """WEEE categories of Code de l'environnement R. 543-172 II (DOMAIN.md §2).
+
+    The décret 2023-266 reuse ratio counts only 2° and 6°.
+    """
+
+    TEMPERATURE = "1", _("1° Temperature exchange equipment")
+    SCREENS = "2", _("2° Screens and monitors (over 100 cm²)")
+    LAMPS = "3", _("3° Lamps")
+    LARGE = "4", _("4° Large equipment (any outside dimension over 50 cm)")
+    SMALL = "5", _("5° Small equipment")
+    SMALL_IT = "6", _("6° Small IT and telecommunication equipment (no outside dimension over 50 cm)")
+    PANELS = "7", _("7° Large photovoltaic panels")
+
+
+class Ownership(models.TextChoices):
+    OWNED = "owned", _("Owned")
+    LEASED = "leased", _("Leased (lease with option to buy)")
+    RENTED = "rented", _("Rented")
+
+
 class Category(models.Model):
     slug = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -52,6 +75,10 @@ class Category(models.Model):
         _("carries storage"),
         default=True,
         help_text=_("Needs a verified data erasure before it leaves the authority."),
+    )
+    weee_category = models.CharField(
+        _("WEEE category"), max_length=1, choices=WeeeCategory.choices, default=WeeeCategory.SMALL_IT,
+        help_text=_("Code de l'environnement R. 543-172 II; the default of the category's models."),
     )
 
     class Meta:
@@ -99,6 +126,10 @@ class DeviceModel(models.Model):
     has_battery = models.BooleanField(_("has a battery"), default=False)
     vendor_support_end = models.DateField(_("end of vendor support"), null=True, blank=True)
     os_upgradable = models.BooleanField(_("OS still upgradable"), default=True)
+    weee_category = models.CharField(
+        _("WEEE category"), max_length=1, choices=WeeeCategory.choices, blank=True,
+        help_text=_("Empty: the category's. Large copiers and servers are 4° (outside the reuse ratio)."),
+    )
 
     class Meta:
         verbose_name = _("device model")
@@ -217,6 +248,22 @@ class Device(models.Model):
         _("assignee"), max_length=150, blank=True, help_text=_("Keep personal data minimal: a name or a role.")
     )
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    use_date = models.DateField(
+        _("put in service"), null=True, blank=True,
+        help_text=_("Start of the service life and of depreciation; the purchase date when empty."),
+    )
+    accounting_number = models.CharField(
+        _("accounting inventory number"), max_length=50, blank=True,
+        help_text=_("Numéro d'inventaire comptable, to match an exit with the removal from the asset ledger."),
+    )
+    ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices, default=Ownership.OWNED)
+    lessor = models.CharField(_("lessor"), max_length=150, blank=True)
+    contract_end = models.DateField(_("end of lease or rental contract"), null=True, blank=True)
+    vat_rate = models.DecimalField(
+        _("VAT rate"), max_digits=4, decimal_places=3, default=Decimal("0.200"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0.200 for 20 %: price TTC = price HT × (1 + rate)."),
+    )
     purchase_price = models.DecimalField(
         _("purchase price (€ HT)"),
         max_digits=10,
@@ -253,6 +300,8 @@ class Device(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="device_status_valid"),
             models.CheckConstraint(condition=Q(acquired_as__in=AcquiredAs.values), name="device_acquired_as_valid"),
+            models.CheckConstraint(condition=Q(ownership__in=Ownership.values), name="device_ownership_valid"),
+            models.CheckConstraint(condition=Q(vat_rate__gte=0, vat_rate__lte=1), name="device_vat_rate_range"),
             models.CheckConstraint(
                 condition=Q(purchase_price__isnull=True) | Q(purchase_price__gte=0), name="device_price_not_negative"
             ),

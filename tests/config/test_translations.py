@@ -6,11 +6,12 @@ from pathlib import Path
 import polib
 from django.utils import translation
 
-PO = Path(__file__).resolve().parents[2] / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
+CATALOGUES = [LOCALE / "fr" / "LC_MESSAGES" / "django.po", *sorted(LOCALE.glob("topics/*/fr/LC_MESSAGES/django.po"))]
 
 
 def entries():
-    return [entry for entry in polib.pofile(str(PO)) if not entry.obsolete]
+    return [entry for po in CATALOGUES for entry in polib.pofile(str(po)) if not entry.obsolete]
 
 
 def test_every_interface_string_has_a_french_translation():
