@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+
+FORM_RENDERER = "config.web.ProlongeFormRenderer"
 
 TEMPLATES = [
     {

@@ -1,8 +1,8 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
-from .flag_api import FlagViewSet
-from .repair_api import RepairViewSet
+from .repairs.api import RepairViewSet
+from .review.api import FlagViewSet
 
 app_name = "inventory-api"
 

@@ -26,6 +26,8 @@ from django.db.models import Case, DateField, DecimalField, F, FloatField, Func,
 from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
+from .models import ReviewSettings
+
 FACTORS_FILE = Path(__file__).resolve().parent / "data" / "ademe_factors.csv"
 DAYS_PER_YEAR = 365.25
 CENT = Decimal("0.01")
@@ -223,9 +225,7 @@ def with_footprint(queryset, *, today=None, extension_years=None, displacement=N
     last two come from the review settings.
     """
     if extension_years is None or displacement is None:
-        from .review_settings import current_settings
-
-        thresholds = current_settings()
+        thresholds = ReviewSettings.current()
         extension_years = thresholds.extend_years if extension_years is None else extension_years
         displacement = thresholds.displacement_rate if displacement is None else displacement
     today = today or timezone.localdate()

@@ -8,11 +8,7 @@ class LabelsConfig(AppConfig):
 
     def ready(self):
         from inventory.panels import register_panel
-        from inventory.repairs import register_repair_panel
 
         from .panels import label_panel_context
 
         register_panel("labels", "labels/_device_panel.html", label_panel_context, order=20)
-        # Repairs live in inventory; their section of the device page is registered from here so
-        # that inventory's own app config stays untouched by this feature.
-        register_repair_panel()

@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, 
 
 from inventory import queries as inventory_queries
 from inventory.lifecycle import TERMINAL
-from inventory.models import Device, Event, Repair
+from inventory.models import Device, Event
 
 from .models import AuditCampaign, Sighting
 
@@ -22,10 +22,6 @@ def mobile_device(asset_tag):
 
 def latest_events(device, limit=MOBILE_EVENTS):
     return list(Event.objects.filter(device=device).select_related("actor").order_by("-at", "-id")[:limit])
-
-
-def open_repair(device):
-    return Repair.objects.filter(device=device, closed_at__isnull=True).first()
 
 
 def campaigns():

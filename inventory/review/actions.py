@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..journal import acting_user
-from ..models import Flag
-from ..review_settings import SINGLETON_ID, ReviewSettings
+from ..models.review import SINGLETON_ID, Flag, ReviewSettings
 from .base import get_rule
 
 # Accepting may change statuses one device at a time (through the lifecycle): a page's worth.

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from .. import journal
 from ..lifecycle import TransitionRefused, transition
-from ..models import Event, Flag
-from ..review_settings import current_settings
+from ..models import Event, Flag, ReviewSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +107,21 @@ def get_rule(slug):
     return _rules.get(slug)
 
 
+def rule_label(slug):
+    """The rule's label in the active language (the slug for a rule no longer registered)."""
+    rule = get_rule(slug)
+    return str(rule.label) if rule else slug
+
+
+def label_flags(flags):
+    """Set ``rule_label`` and ``recommendation`` on each flag (pages and panels show both)."""
+    for flag in flags:
+        rule = get_rule(flag.rule)
+        flag.rule_label = rule.label if rule else flag.rule
+        flag.recommendation = rule.recommendation if rule else ""
+    return flags
+
+
 def rule_choices():
     return [(rule.slug, rule.label) for rule in registered_rules()]
 
@@ -178,7 +192,7 @@ class ReviewContext:
     def __init__(self, *, today=None, thresholds=None):
         self.today = today or timezone.localdate()
         self.now = timezone.now()
-        self.thresholds = thresholds or current_settings()
+        self.thresholds = thresholds or ReviewSettings.current()
         self.fmt = Formatter()
         self.snooze_since = day_start(self.today - dt.timedelta(days=self.thresholds.snooze_days))
         self._memo = {}

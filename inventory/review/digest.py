@@ -26,8 +26,8 @@ from django.utils import timezone, translation
 from config.roles import PROCUREMENT, TECHNICIAN
 
 from ..models import Event, Flag, Site
-from ..review_settings import SINGLETON_ID, ReviewSettings
-from .base import get_rule
+from ..models.review import SINGLETON_ID, ReviewSettings
+from .base import rule_label
 
 TECHNICIAN_RULES = ("warranty_ending", "not_seen")
 PROCUREMENT_RULES = ("extend", "repair_not_replace")
@@ -104,7 +104,7 @@ def _procurement_summary():
     rows = flags.values("rule").annotate(
         n=Count("id"), eur=Coalesce(Sum("savings_eur"), Decimal(0)), kg=Coalesce(Sum("savings_kgco2e"), Decimal(0))
     ).order_by("rule")
-    per_rule = [{"label": _label(row["rule"]), **row} for row in rows]
+    per_rule = [{"label": rule_label(row["rule"]), **row} for row in rows]
     return {
         "per_rule": per_rule, "total": sum(row["n"] for row in per_rule),
         "eur": sum((row["eur"] for row in per_rule), Decimal(0)),
@@ -113,13 +113,8 @@ def _procurement_summary():
     }
 
 
-def _label(slug):
-    rule = get_rule(slug)
-    return str(rule.label) if rule else slug
-
-
 def _labelled(counts):
-    return [{"rule": slug, "label": _label(slug), "n": n} for slug, n in sorted(counts.items())]
+    return [{"rule": slug, "label": rule_label(slug), "n": n} for slug, n in sorted(counts.items())]
 
 
 def send_weekly_digests(*, today=None, force=False):

@@ -2,7 +2,7 @@
 
 from ..models import Flag
 from ..panels import register_panel
-from .base import get_rule
+from .base import label_flags
 
 TEMPLATE = "inventory/flag_device_panel.html"
 
@@ -14,11 +14,7 @@ def review_panel_context(device, user):
     flags = list(Flag.objects.filter(device=device, resolved_at__isnull=True).order_by("rule"))
     if not flags:
         return None
-    for flag in flags:
-        rule = get_rule(flag.rule)
-        flag.rule_label = rule.label if rule else flag.rule
-        flag.recommendation = rule.recommendation if rule else ""
-    return {"device": device, "flags": flags}
+    return {"device": device, "flags": label_flags(flags)}
 
 
 def register_review_panel():

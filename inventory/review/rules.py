@@ -147,7 +147,7 @@ class ExtendRule(Rule):
         return found
 
     def accept(self, flags, *, actor):
-        from ..renewal import unplan_renewal
+        from ..renewal.services import unplan_renewal
 
         unplan_renewal(
             devices=Device.objects.filter(pk__in=[flag.device_id for flag in flags]),
@@ -206,7 +206,7 @@ class RepairNotReplaceRule(Rule):
         return self.make(row["id"], message, Flag.Severity.ACTION, eur, kg)
 
     def accept(self, flags, *, actor):
-        from ..renewal import unplan_renewal
+        from ..renewal.services import unplan_renewal
 
         note = _("The review advises repairing it rather than replacing it.")
         ids = [flag.device_id for flag in flags]

@@ -15,15 +15,14 @@ from django.utils.translation import gettext_lazy
 from config.roles import require_staff
 from inventory import lifecycle
 from inventory import services as inventory_services
-from inventory.models import Device, Status, normalize_asset_tag
+from inventory.models import Device, normalize_asset_tag
 from inventory.queries import open_flags
+from inventory.repairs.queries import open_repair_of
+from inventory.repairs.services import OPENABLE_FROM
 
 from .. import queries
 from ..forms import AssignForm, MoveForm, NoteForm, PhotoForm, StatusForm
 from ..qr import is_valid_tag
-
-# Statuses from which the lifecycle lets a device go to repair.
-REPAIRABLE_FROM = frozenset(s for s, targets in lifecycle.TRANSITIONS.items() if Status.IN_REPAIR in targets)
 
 
 def scan(request, tag):
@@ -59,14 +58,14 @@ def register_url(user, asset_tag):
 
 def mobile_context(device, user):
     """Everything the mobile page shows, in a fixed number of queries."""
-    repair = queries.open_repair(device)
+    repair = open_repair_of(device)
     can_repair = user.has_perms(["inventory.add_repair", "inventory.transition_device"])
     return {
         "device": device,
         "flags": list(open_flags(device)),
         "events": queries.latest_events(device),
         "open_repair": repair,
-        "can_open_repair": can_repair and repair is None and device.status in REPAIRABLE_FROM,
+        "can_open_repair": can_repair and repair is None and device.status in OPENABLE_FROM,
         "can_close_repair": repair is not None
         and user.has_perms(["inventory.change_repair", "inventory.transition_device"]),
         "can_change": user.has_perm("inventory.change_device"),

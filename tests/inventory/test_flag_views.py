@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from inventory.models import Device, Flag, Site
 from inventory.review import run_review
-from inventory.review_settings import current_settings
+from inventory.models import ReviewSettings
 from tests.factories import CategoryFactory, SiteFactory
 from tests.inventory.review_fleet import EXPECTED, TODAY, build_small_fleet
 
@@ -163,7 +163,7 @@ def test_procurement_changes_the_review_thresholds(client, procurement):
     response = client.post(reverse("review:settings"), data)
 
     assert response.status_code == 302
-    row = current_settings()
+    row = ReviewSettings.current()
     assert (row.warranty_days, row.extend_years, row.updated_by) == (45, 3, procurement)
 
 
@@ -172,4 +172,4 @@ def test_technicians_read_the_thresholds_but_cannot_change_them(client, technici
 
     assert client.get(reverse("review:settings")).status_code == 200
     assert client.post(reverse("review:settings"), {"warranty_days": 1}).status_code == 403
-    assert current_settings().warranty_days == 60
+    assert ReviewSettings.current().warranty_days == 60

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from inventory import lifecycle, repairs
 from inventory.models import Device, Event, Repair, Status
+from inventory.repairs.panel import repair_panel_context
 from tests.factories import DeviceFactory
 
 
@@ -171,9 +172,9 @@ def test_the_database_refuses_two_open_repairs_of_one_device(device):
 def test_the_repair_panel_costs_two_queries_whatever_the_history(device, technician, django_assert_num_queries):
     for _ in range(5):
         repairs.close_repair(repair=_open(device, technician), outcome="fixed", actor=technician)
-    repairs.repair_panel_context(device, technician)  # roles and permissions cached, as on the page
+    repair_panel_context(device, technician)  # roles and permissions cached, as on the page
     with django_assert_num_queries(2):
-        context = repairs.repair_panel_context(device, technician)
+        context = repair_panel_context(device, technician)
     assert context["total"] == 5 and len(context["repairs"]) == 5
 
 

@@ -1,11 +1,11 @@
-"""Thresholds of the scheduled review, editable by procurement (one row).
+"""The scheduled review's rows: its thresholds (one row) and its findings (``Flag``).
+
+Thresholds, editable by procurement (one row):
 
 The legal figures (reuse targets, the 10-year age limit of the reuse ratio) stay in
 ``settings.PROLONGE``: they change with the law, not with local policy. What is local policy
 (how early to warn, how much repair is worth it, how long a dismissal holds) lives here, so
 that procurement can change it from the "Réglages de la revue" page without a deployment.
-
-The model is loaded by ``InventoryConfig.import_models()``, next to ``inventory.models``.
 """
 
 from decimal import Decimal
@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .register import Device
 
 SINGLETON_ID = 1
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
@@ -82,7 +84,56 @@ class ReviewSettings(models.Model):
     def __str__(self):
         return str(_("Review settings"))
 
+    @classmethod
+    def current(cls):
+        """The thresholds in force: the stored row, or the documented defaults (one query)."""
+        return cls.objects.filter(pk=SINGLETON_ID).first() or cls(pk=SINGLETON_ID)
 
-def current_settings():
-    """The thresholds in force: the stored row, or the documented defaults (one query)."""
-    return ReviewSettings.objects.filter(pk=SINGLETON_ID).first() or ReviewSettings(pk=SINGLETON_ID)
+
+class Flag(models.Model):
+    """A finding of the scheduled review (``inventory.review``). One open flag per (device, rule)."""
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        ACTION = "action", _("Action needed")
+
+    class Resolution(models.TextChoices):
+        OPEN = "", _("Open")
+        AUTO = "auto", _("No longer holds")
+        ACCEPTED = "accepted", _("Recommendation applied")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="flags", verbose_name=_("device"))
+    rule = models.SlugField(_("rule"), max_length=40)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.INFO)
+    message = models.TextField(_("message"))
+    savings_eur = models.DecimalField(_("savings (€)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    savings_kgco2e = models.DecimalField(_("savings (kg CO2e)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(_("raised"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolution = models.CharField(_("resolution"), max_length=10, choices=Resolution.choices, blank=True, default="")
+    resolution_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "rule"], condition=Q(resolved_at__isnull=True), name="flag_one_open_per_rule"
+            ),
+        ]
+        indexes = [models.Index(fields=["rule", "resolved_at"])]
+
+    def __str__(self):
+        return f"{self.rule} {self.device_id}"

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import QueryDict
 from django.shortcuts import redirect, render
@@ -12,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
+from config.web import paginate, query_without_page, safe_next
 
-from .flag_filters import FlagFilterSet
-from .flag_forms import FlagActionForm, ReviewSettingsForm, safe_next
-from .models import Flag
-from .review import accept_flags, dismiss_flags, get_rule, update_review_settings
-from .review_settings import current_settings
+from ..models import Flag, ReviewSettings
+from .actions import accept_flags, dismiss_flags, update_review_settings
+from .base import label_flags
+from .filters import FlagFilterSet
+from .forms import FlagActionForm, ReviewSettingsForm
 
 PAGE_SIZE = 50
 
@@ -34,16 +34,11 @@ def flag_list(request):
     require_staff(request)
     filterset = FlagFilterSet(request.GET, queryset=flag_queryset())
     flags = filterset.qs
-    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
-    for flag in page:
-        rule = get_rule(flag.rule)
-        flag.rule_label = rule.label if rule else flag.rule
-        flag.recommendation = rule.recommendation if rule else ""
+    page = paginate(request, flags, PAGE_SIZE)
+    label_flags(page)
     totals = flags.order_by().aggregate(count=Count("id"), eur=Sum("savings_eur"), kg=Sum("savings_kgco2e"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "inventory/flag_list.html", {
-        "filter": filterset, "page": page, "totals": totals, "query": query.urlencode(),
+        "filter": filterset, "page": page, "totals": totals, "query": query_without_page(request),
         "can_act": request.user.has_perm("inventory.change_flag"),
         "next": request.get_full_path(),
     })
@@ -86,7 +81,7 @@ def review_settings(request):
     """The review's thresholds: everyone on staff reads them, procurement changes them."""
     require_staff(request)
     can_edit = request.user.has_perm("inventory.change_reviewsettings")
-    current = current_settings()
+    current = ReviewSettings.current()
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

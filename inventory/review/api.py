@@ -9,9 +9,10 @@ from rest_framework.response import Response
 
 from config.roles import is_staff_member
 
-from .flag_filters import FlagFilterSet
-from .models import Flag
-from .review import ACCEPT_LIMIT, accept_flags, dismiss_flags, get_rule
+from ..models import Flag
+from .actions import ACCEPT_LIMIT, accept_flags, dismiss_flags
+from .base import rule_label
+from .filters import FlagFilterSet
 
 
 class IsStaffMember(permissions.BasePermission):
@@ -35,8 +36,7 @@ class FlagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_rule_label(self, flag) -> str:
-        rule = get_rule(flag.rule)
-        return str(rule.label) if rule else flag.rule
+        return rule_label(flag.rule)
 
 
 class FlagActionSerializer(serializers.Serializer):

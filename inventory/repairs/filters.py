@@ -3,8 +3,8 @@
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from .filters import SiteFilter, SlugModelMultipleChoiceFilter
-from .models import Category, Repair, Site
+from ..filters import SiteFilter, SlugModelMultipleChoiceFilter
+from ..models import Category, Repair
 
 
 class RepairFilterSet(df.FilterSet):
@@ -18,7 +18,7 @@ class RepairFilterSet(df.FilterSet):
         label=_("Device category"), field_name="device__model__category", to_field_name="slug",
         queryset=Category.objects.all(),
     )
-    site = SiteFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
+    site = SiteFilter(field_name="device__site")
     device = df.CharFilter(label=_("Asset tag"), field_name="device__asset_tag", lookup_expr="iexact")
     opened_after = df.DateFilter(label=_("Opened from"), field_name="opened_at", lookup_expr="date__gte")
     opened_before = df.DateFilter(label=_("Opened until"), field_name="opened_at", lookup_expr="date__lte")
@@ -44,6 +44,3 @@ class RepairFilterSet(df.FilterSet):
         if value == "closed":
             return queryset.filter(closed_at__isnull=False)
         return queryset
-
-    def filter_site(self, queryset, name, value):
-        return queryset.filter(device__site__path__startswith=value.path)

@@ -1,6 +1,6 @@
 """``/api/repairs/``: list and read repairs (same filters as the HTML list), open and close them.
 
-Writes go through ``inventory.repairs`` like the pages do; refusals come back as 400 (bad data,
+Writes go through ``inventory.repairs.services`` like the pages do; refusals come back as 400 (bad data,
 transition not allowed) or 409 (the device changed meanwhile) with a readable ``detail``.
 """
 
@@ -11,9 +11,9 @@ from rest_framework.response import Response
 
 from config.roles import is_staff_member
 
-from . import repairs
-from .models import Device, Repair, Status, normalize_asset_tag
-from .repair_filters import RepairFilterSet
+from ..models import Device, Repair, Status, normalize_asset_tag
+from . import queries, services
+from .filters import RepairFilterSet
 
 
 class RepairSerializer(serializers.ModelSerializer):
@@ -75,7 +75,7 @@ class RepairPermission(permissions.BasePermission):
 
 
 class RepairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    queryset = repairs.repair_list().order_by("-opened_at", "-id")
+    queryset = queries.repair_list().order_by("-opened_at", "-id")
     serializer_class = RepairSerializer
     filterset_class = RepairFilterSet
     permission_classes = [permissions.IsAuthenticated, RepairPermission]
@@ -85,7 +85,7 @@ class RepairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Open a repair: the device goes to ``in_repair``."""
         incoming = RepairOpenSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        repair = repairs.open_repair(actor=request.user, **incoming.validated_data)
+        repair = services.open_repair(actor=request.user, **incoming.validated_data)
         return Response(RepairSerializer(self.get_queryset().get(pk=repair.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RepairCloseSerializer, responses={200: RepairSerializer})
@@ -95,5 +95,5 @@ class RepairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         repair = self.get_object()
         incoming = RepairCloseSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        repairs.close_repair(repair=repair, actor=request.user, **incoming.validated_data)
+        services.close_repair(repair=repair, actor=request.user, **incoming.validated_data)
         return Response(RepairSerializer(self.get_queryset().get(pk=repair.pk)).data)

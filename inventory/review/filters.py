@@ -7,9 +7,9 @@ on the page and in the API alike.
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from .filters import SiteFilter, SlugModelMultipleChoiceFilter
-from .models import Category, Department, Flag, Site
-from .review import rule_choices
+from ..filters import SiteFilter, SlugModelMultipleChoiceFilter
+from ..models import Category, Department, Flag
+from .base import rule_choices
 
 STATE_CHOICES = (("open", _("Open")), ("resolved", _("Resolved")), ("all", _("All")))
 
@@ -19,7 +19,7 @@ class FlagFilterSet(df.FilterSet):
                             empty_label=None, null_label=None)
     rule = df.MultipleChoiceFilter(label=_("Rule"), choices=rule_choices)
     severity = df.MultipleChoiceFilter(label=_("Severity"), choices=Flag.Severity.choices)
-    site = SiteFilter(label=_("Site (and sub-sites)"), queryset=Site.objects.all(), method="filter_site")
+    site = SiteFilter(field_name="device__site")
     department = df.ModelChoiceFilter(label=_("Department"), field_name="device__department",
                                       queryset=Department.objects.all())
     category = SlugModelMultipleChoiceFilter(
@@ -55,6 +55,3 @@ class FlagFilterSet(df.FilterSet):
         if not self.form.cleaned_data.get("state"):
             queryset = queryset.filter(resolved_at__isnull=True)
         return super().filter_queryset(queryset)
-
-    def filter_site(self, queryset, name, value):
-        return queryset.filter(device__site__path__startswith=value.path)

@@ -1,17 +1,11 @@
-"""Forms of the flags, review settings and renewal plan pages."""
+"""Forms of the flags and review settings pages."""
 
 from django import forms
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from .renewal import MAX_YEARS_AHEAD
-from .review_settings import ReviewSettings
+from config.web import safe_next
 
-
-def safe_next(value):
-    value = value or ""
-    return value if value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts=None) else ""
+from ..models import ReviewSettings
 
 
 class FlagActionForm(forms.Form):
@@ -51,25 +45,3 @@ class ReviewSettingsForm(forms.ModelForm):
             "extend_repair_share", "repair_share", "displacement_rate", "min_ram_gb",
             "battery_years", "snooze_days",
         ]
-
-
-class RenewalForm(forms.Form):
-    PLAN, UNPLAN = "plan", "unplan"
-    query = forms.CharField(required=False, widget=forms.HiddenInput)
-    year = forms.IntegerField(label=_("Budget year"), required=False)
-    price = forms.DecimalField(
-        label=_("Expected price of one replacement (€ HT)"), required=False, min_value=0,
-        max_digits=10, decimal_places=2,
-        help_text=_("Leave empty to keep each device's current expected price."),
-    )
-    action = forms.ChoiceField(choices=((PLAN, _("Plan")), (UNPLAN, _("Remove from the plan"))))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("action") == self.PLAN:
-            this_year = timezone.localdate().year
-            year = data.get("year")
-            if year is None or not this_year <= year <= this_year + MAX_YEARS_AHEAD:
-                self.add_error("year", _("Choose a budget year between %(first)s and %(last)s.")
-                               % {"first": this_year, "last": this_year + MAX_YEARS_AHEAD})
-        return data

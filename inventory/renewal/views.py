@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from config.roles import ADMIN, PROCUREMENT, is_staff_member, roles_of
 
-from .filters import DeviceFilterSet
-from .flag_forms import RenewalForm
-from .models import Device
-from .renewal import PLANNABLE, plan_renewal, renewal_plan, unplan_renewal
+from ..filters import DeviceFilterSet
+from ..models import Device
+from .forms import RenewalForm
+from .queries import renewal_plan
+from .services import PLANNABLE, plan_renewal, unplan_renewal
 
 
 def can_plan(user):

@@ -1,4 +1,4 @@
-"""Repairs: opening one sends the device to ``in_repair``, closing it brings the device back.
+"""Repair verbs: opening one sends the device to ``in_repair``, closing it brings the device back.
 
 Both verbs go through ``inventory.lifecycle.transition`` (the only way a status changes), which
 journals a ``repair_opened`` / ``repair_closed`` event linked to the repair. Fault categories,
@@ -15,14 +15,16 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from config.roles import is_staff_member
-
-from . import journal, lifecycle
-from .models import Device, Event, Repair, Status
+from .. import journal, lifecycle
+from ..models import Device, Event, Repair, Status
 
 # Where a device goes when its repair is closed with each outcome, unless the caller chooses.
 RETURN_STATUSES = (Status.IN_SERVICE, Status.IN_STOCK)
 END_OF_LIFE_STATUS = Status.RETIRED
+# Statuses from which the lifecycle lets a device go to repair (the device page, the mobile page).
+OPENABLE_FROM = frozenset(s for s, targets in lifecycle.TRANSITIONS.items() if Status.IN_REPAIR in targets)
+
+__all__ = ["END_OF_LIFE_STATUS", "OPENABLE_FROM", "RETURN_STATUSES", "close_repair", "open_repair"]
 
 
 @transaction.atomic
@@ -147,52 +149,3 @@ def _minutes(value, errors):
         errors["labour_minutes"] = _("Labour cannot be negative.")
         return None
     return minutes
-
-
-
-# --- read side -----------------------------------------------------------------------------
-
-
-def repair_list():
-    """Repairs with their device, model and site: one query per page of the list."""
-    return Repair.objects.select_related(
-        "device", "device__model", "device__model__category", "device__site", "opened_by", "closed_by"
-    )
-
-
-def open_repair_of(device):
-    return Repair.objects.filter(device=device, closed_at__isnull=True).first()
-
-
-def device_repairs(device, limit=20):
-    """The device's latest repairs, newest first (a bounded list for the device page)."""
-    return list(Repair.objects.filter(device=device).select_related("opened_by", "closed_by")
-                .order_by("-opened_at", "-id")[:limit])
-
-
-def repair_panel_context(device, user):
-    """Context of the repairs section of the device page: two queries, whatever the history."""
-    if not is_staff_member(user):
-        return None
-    repairs = device_repairs(device)
-    total = Repair.objects.filter(device=device).count()
-    return {
-        "device": device,
-        "repairs": repairs,
-        "total": total,
-        "open_repair": next((r for r in repairs if r.is_open), None),
-        "can_open": user.has_perm("inventory.add_repair") and device.status in _OPENABLE_FROM,
-        "can_close": user.has_perm("inventory.change_repair"),
-    }
-
-
-# Statuses from which the lifecycle lets a device go to repair.
-_OPENABLE_FROM = frozenset(s for s, targets in lifecycle.TRANSITIONS.items() if Status.IN_REPAIR in targets)
-
-
-def register_repair_panel():
-    """Add the repairs section to the device page (called from an AppConfig.ready())."""
-    from .panels import register_panel
-
-    register_panel("repairs", "inventory/repair_panel.html", repair_panel_context, order=10)
-
