@@ -22,14 +22,12 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.validators import UniqueValidator
-
-from config.roles import is_staff_member
 
 from . import lifecycle, queries, services
 from .filters import DeviceFilterSet, SlugModelMultipleChoiceFilter
@@ -38,37 +36,6 @@ from .models import Category, Department, Device, DeviceModel, Event, Site, Stat
 
 # --- Permissions ---------------------------------------------------------------------------
 
-ACTION_VERBS = {
-    "list": "view",
-    "retrieve": "view",
-    "create": "add",
-    "update": "change",
-    "partial_update": "change",
-    "destroy": "delete",
-}
-
-
-class StaffModelPermission(permissions.BasePermission):
-    """The authority's staff only (never associations), with the model permission of the action.
-
-    A view may name the permissions of its extra actions in ``action_permissions``; other
-    actions need ``<app>.<verb>_<model>`` of the view's queryset model (``view`` for reads).
-    """
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated and is_staff_member(user)):
-            return False
-        return user.has_perms(self.required_permissions(view))
-
-    @staticmethod
-    def required_permissions(view):
-        extra = getattr(view, "action_permissions", {})
-        if view.action in extra:
-            return extra[view.action]
-        meta = view.get_queryset().model._meta
-        verb = ACTION_VERBS.get(view.action, "view")
-        return [f"{meta.app_label}.{verb}_{meta.model_name}"]
 
 
 # --- Serializers ---------------------------------------------------------------------------
@@ -315,7 +282,6 @@ class DeviceViewSet(
 ):
     serializer_class = DeviceSerializer
     filterset_class = DeviceFilterSet
-    permission_classes = [StaffModelPermission]
     lookup_field = "asset_tag"
     lookup_value_regex = "[^/]+"
     action_permissions = {
@@ -401,7 +367,6 @@ class DeviceViewSet(
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
-    permission_classes = [StaffModelPermission]
     lookup_field = "slug"
     filter_backends = []
 
@@ -410,7 +375,6 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 class DeviceModelViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = DeviceModel.objects.select_related("category")
     serializer_class = DeviceModelSerializer
-    permission_classes = [StaffModelPermission]
     filterset_class = DeviceModelFilterSet
 
 
@@ -420,7 +384,6 @@ class DeviceModelViewSet(viewsets.ReadOnlyModelViewSet):
 class SiteViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Site.objects.all()
     serializer_class = SiteSerializer
-    permission_classes = [StaffModelPermission]
     filterset_class = SiteFilterSet
 
 
@@ -430,5 +393,4 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Department.objects.all()
     serializer_class = DepartmentSerializer
-    permission_classes = [StaffModelPermission]
     filter_backends = []

@@ -22,12 +22,6 @@ from . import queries, services
 from .filters import ClaimFilterSet, ErasureFilterSet, OfferFilterSet
 from .models import Claim, ClaimLine, Donation, Erasure, Offer, OfferItem
 
-
-def _require(request, perm):
-    if not (is_staff_member(request.user) and request.user.has_perm(perm)):
-        raise PermissionDenied(_("You may not do this."))
-
-
 # --- Serializers ---------------------------------------------------------------------------------
 
 
@@ -196,6 +190,8 @@ class OfferViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The catalogue for associations; every offer for staff. ``POST …/claim/`` claims devices."""
 
     filterset_class = OfferFilterSet
+    portal_actions = {"list", "retrieve", "claim"}
+    action_permissions = {"claim": ["reuse.view_offer"]}
 
     def get_queryset(self):
         offers = queries.offers_for(self.request.user).prefetch_related(
@@ -215,7 +211,6 @@ class OfferViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return OfferStaffSerializer if is_staff_member(self.request.user) else OfferSerializer
 
     def create(self, request, *args, **kwargs):
-        _require(request, "reuse.add_offer")
         serializer = OfferCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         offer = services.create_offer(actor=request.user, **serializer.validated_data)
@@ -254,14 +249,15 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilterSet
+    portal_actions = {"list", "retrieve", "cancel"}
+    action_permissions = {action: ["reuse.change_claim"] for action in ("approve", "refuse", "pickup", "hand_over",
+                                                                         "cancel")}
 
     def get_queryset(self):
         return _claims(self.request.user)
 
-    def _act(self, request, perm, serializer_class, verb):
+    def _act(self, request, serializer_class, verb):
         claim = self.get_object()
-        if perm:
-            _require(request, perm)
         data = {}
         if serializer_class is not None:
             serializer = serializer_class(data=request.data)
@@ -274,25 +270,25 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=ClaimSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._act(request, "reuse.change_claim", None,
+        return self._act(request, None,
                          lambda c, d: services.approve_claim(claim=c, actor=request.user))[1]
 
     @extend_schema(request=ReasonSerializer, responses=ClaimSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        return self._act(request, "reuse.change_claim", ReasonSerializer,
+        return self._act(request, ReasonSerializer,
                          lambda c, d: services.refuse_claim(claim=c, actor=request.user, **d))[1]
 
     @extend_schema(request=PickupSerializer, responses=ClaimSerializer)
     @action(detail=True, methods=["post"])
     def pickup(self, request, pk=None):
-        return self._act(request, "reuse.change_claim", PickupSerializer,
+        return self._act(request, PickupSerializer,
                          lambda c, d: services.set_pickup(claim=c, actor=request.user, **d))[1]
 
     @extend_schema(request=HandOverSerializer, responses={201: DonationSerializer})
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request, pk=None):
-        donation, _response = self._act(request, "reuse.change_claim", HandOverSerializer,
+        donation, _response = self._act(request, HandOverSerializer,
                                          lambda c, d: services.hand_over(claim=c, actor=request.user, **d))
         return Response(DonationSerializer(donation, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
@@ -300,8 +296,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=OptionalReasonSerializer, responses=ClaimSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        perm = "reuse.change_claim" if queries.association_of(request.user) is None else None
-        return self._act(request, perm, OptionalReasonSerializer,
+        return self._act(request, OptionalReasonSerializer,
                          lambda c, d: services.cancel_claim(claim=c, actor=request.user, **d))[1]
 
 
@@ -309,6 +304,7 @@ class DonationViewSet(viewsets.ReadOnlyModelViewSet):
     """Donations and their agreements (a member sees its association's own)."""
 
     serializer_class = DonationSerializer
+    portal_actions = {"list", "retrieve"}
 
     def get_queryset(self):
         return queries.donations_for(self.request.user)
@@ -318,6 +314,7 @@ class ErasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Erasures and certificates: staff see all and record; a member sees its devices' certificates."""
 
     filterset_class = ErasureFilterSet
+    portal_actions = {"list", "retrieve"}
 
     def get_queryset(self):
         return queries.erasures_for(self.request.user)
@@ -326,7 +323,6 @@ class ErasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return ErasureCreateSerializer if self.action == "create" else ErasureSerializer
 
     def create(self, request, *args, **kwargs):
-        _require(request, "reuse.add_erasure")
         serializer = ErasureCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         erasure = services.record_erasure(actor=request.user, **serializer.validated_data)

@@ -5,11 +5,9 @@ transition not allowed) or 409 (the device changed meanwhile) with a readable ``
 """
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-
-from config.roles import is_staff_member
 
 from ..models import Device, Repair, Status, normalize_asset_tag
 from . import queries, services
@@ -61,24 +59,14 @@ class RepairCloseSerializer(serializers.Serializer):
                                         allow_null=True, default=None)
 
 
-class RepairPermission(permissions.BasePermission):
-    """Staff read; opening needs add_repair, closing change_repair, both the transition right."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not is_staff_member(user):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return user.has_perm("inventory.view_repair")
-        needed = "inventory.add_repair" if view.action == "create" else "inventory.change_repair"
-        return user.has_perms([needed, "inventory.transition_device"])
-
-
 class RepairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = queries.repair_list().order_by("-opened_at", "-id")
     serializer_class = RepairSerializer
     filterset_class = RepairFilterSet
-    permission_classes = [permissions.IsAuthenticated, RepairPermission]
+    action_permissions = {
+        "create": ["inventory.add_repair", "inventory.transition_device"],
+        "close": ["inventory.change_repair", "inventory.transition_device"],
+    }
 
     @extend_schema(request=RepairOpenSerializer, responses={201: RepairSerializer})
     def create(self, request):

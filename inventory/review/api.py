@@ -2,24 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-
-from config.roles import is_staff_member
 
 from ..models import Flag
 from .actions import ACCEPT_LIMIT, accept_flags, dismiss_flags
 from .base import rule_label
 from .filters import FlagFilterSet
-
-
-class IsStaffMember(permissions.BasePermission):
-    """Technicians, procurement and admins; never association members."""
-
-    def has_permission(self, request, view):
-        return is_staff_member(request.user)
 
 
 class FlagSerializer(serializers.ModelSerializer):
@@ -50,13 +40,11 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     """Findings of the nightly review; ``state`` defaults to open flags only."""
 
     serializer_class = FlagSerializer
-    permission_classes = [permissions.IsAuthenticated, IsStaffMember]
+    action_permissions = {"accept": ["inventory.change_flag"], "dismiss": ["inventory.change_flag"]}
     filterset_class = FlagFilterSet
     queryset = Flag.objects.select_related("device").order_by("-created_at", "-id")
 
     def _selected(self, request):
-        if not request.user.has_perm("inventory.change_flag"):
-            raise PermissionDenied
         payload = FlagActionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return Flag.objects.filter(pk__in=payload.validated_data["ids"]), payload.validated_data

@@ -1,9 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from inventory.models import Device, Flag, Site
+from inventory.models import Device, Flag, ReviewSettings, Site
 from inventory.review import run_review
-from inventory.models import ReviewSettings
 from tests.factories import CategoryFactory, SiteFactory
 from tests.inventory.review_fleet import EXPECTED, TODAY, build_small_fleet
 

@@ -138,7 +138,8 @@ def test_member_api_of_the_other_association_is_not_found(world, method, templat
     api.force_authenticate(world["a"])
     url = template.format(**{key: obj.pk for key, obj in world.items() if hasattr(obj, "pk")})
     response = getattr(api, method)(url, {}, format="json")
-    assert response.status_code == 404
+    # 404 on what the portal may reach; 403 on a staff-only action (approve), whatever the id.
+    assert response.status_code in (403, 404)
     assert Claim.objects.get(pk=world["pending_b"].pk).status == Claim.Status.REQUESTED
 
 
