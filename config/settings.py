@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "labels",
     "reuse",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""inventory.fleet and its commands: generate_fleet (synthetic fleets) and seed_demo (demo data)."""
+"""demo.fleet and its commands: generate_fleet (synthetic fleets) and seed_demo (demo data)."""
 
 import datetime as dt
 import io
@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from config.roles import roles_of
-from inventory.fleet import FleetRefused, generate_fleet
+from demo.fleet import FleetRefused, generate_fleet
 from inventory.lifecycle import TRANSITIONS
 from inventory.models import Category, Device, Event, Flag, Repair, Status
 from tests.factories import DeviceFactory

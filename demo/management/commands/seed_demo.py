@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from config.roles import ADMIN, ASSOCIATION, PROCUREMENT, TECHNICIAN
-from inventory.fleet import generate_fleet
+from demo.fleet import generate_fleet
 from inventory.models import Device
 
 DEMO_DEVICES = 500

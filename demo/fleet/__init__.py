@@ -34,8 +34,8 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .lifecycle import TERMINAL, TRANSITIONS
-from .models import (
+from inventory.lifecycle import TERMINAL, TRANSITIONS
+from inventory.models import (
     AcquiredAs,
     Category,
     Department,
