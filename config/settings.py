@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "labels",
     "reuse",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

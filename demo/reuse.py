@@ -11,12 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.roles import ADMIN, PROCUREMENT
-from inventory.models import Department, Device, Status
+from inventory.models import Category, Department, Device, Status
 from inventory.queries import with_derived
-
-from . import services
-from .conf import donation_ceiling
-from .models import Association, EligibilityCategory
+from reuse import services
+from reuse.conf import donation_ceiling
+from reuse.models import Association, EligibilityCategory
 
 ASSOCIATIONS = [
     # name, RNA, SIRET, eligibility, contact, categories followed
@@ -114,8 +113,6 @@ def _seed():
 
 
 def _categories(slugs):
-    from inventory.models import Category
-
     return Category.objects.filter(slug__in=slugs)
 
 

@@ -1,11 +1,8 @@
 """``python manage.py seed_demo``: demo data and demo accounts, once (``make run`` calls it).
 
-Other apps add their own demo rows without inventory importing them: after the register is
-filled, every ``<app>.demo`` module of the apps below that exists is imported and its
-``seed_demo_data(stdout)`` called, in the same transaction.
+After the register is filled, the demo rows of the other apps are added by the functions of
+``DEMO_DATA`` (``demo/<app>.py``), in order and in the same transaction.
 """
-
-import importlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,7 +12,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from config.roles import ADMIN, ASSOCIATION, PROCUREMENT, TECHNICIAN
-from inventory.fleet import generate_fleet
+from demo import reuse as reuse_demo
+from demo.fleet import generate_fleet
 from inventory.models import Device
 
 DEMO_DEVICES = 500
@@ -27,7 +25,10 @@ DEMO_ACCOUNTS = (
     ("achats", PROCUREMENT, False),
     ("association", ASSOCIATION, False),
 )
-DEMO_HOOK_APPS = ("labels", "reuse", "reports")
+# Each takes the command's stdout and adds its app's demo rows to the generated register.
+DEMO_DATA = [
+    reuse_demo.seed_demo_data,
+]
 
 
 class Command(BaseCommand):
@@ -51,8 +52,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Register: {summary.devices} devices, {summary.events} journal events, {summary.repairs} repairs."
             )
-            for hook in demo_hooks():
-                hook(self.stdout)
+            for seed_app_data in DEMO_DATA:
+                seed_app_data(self.stdout)
         url = settings.PUBLIC_BASE_URL + reverse("inventory:device-list")
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {url}"))
         for username, role, _superuser in DEMO_ACCOUNTS:
@@ -67,18 +68,3 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
             users[username] = user
         return users
-
-
-def demo_hooks():
-    """``seed_demo_data`` functions of the ``<app>.demo`` modules that exist, in app order."""
-    hooks = []
-    for app in DEMO_HOOK_APPS:
-        name = f"{app}.demo"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as missing:
-            if missing.name != name:  # the module exists but one of its imports is missing
-                raise
-            continue
-        hooks.append(module.seed_demo_data)
-    return hooks

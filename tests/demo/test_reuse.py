@@ -4,11 +4,10 @@ import pytest
 from django.utils import timezone
 
 from config.roles import ASSOCIATION, PROCUREMENT
-from reuse.demo import seed_demo_data
+from demo.reuse import seed_demo_data
 from reuse.models import Association, Claim, Donation, Offer
-from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
-
-from .conftest import retired_device
+from tests.factories import CategoryFactory, DepartmentFactory, DeviceModelFactory, UserFactory
+from tests.reuse.conftest import retired_device
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +20,6 @@ def test_the_demo_adds_associations_offers_claims_and_a_donation_once():
     for _ in range(6):
         retired_device(purchase_date=recent)
     desktop = CategoryFactory(slug="desktop")
-    from tests.factories import DeviceModelFactory
-
     retired_device(model=DeviceModelFactory(category=desktop), purchase_date=recent)
     out = io.StringIO()
     seed_demo_data(out)

@@ -1,9 +1,7 @@
-"""inventory.fleet and its commands: generate_fleet (synthetic fleets) and seed_demo (demo data)."""
+"""demo.fleet and the demo commands: generate_fleet (synthetic fleets) and seed_demo (demo data)."""
 
 import datetime as dt
 import io
-import sys
-import types
 from collections import defaultdict
 from decimal import Decimal
 
@@ -15,9 +13,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from config.roles import roles_of
-from inventory.fleet import FleetRefused, generate_fleet
+from demo.fleet import FleetRefused, generate_fleet
 from inventory.lifecycle import TRANSITIONS
 from inventory.models import Category, Device, Event, Flag, Repair, Status
+from reuse.models import Association, OfferItem
 from tests.factories import DeviceFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,12 +232,12 @@ def test_seed_demo_refuses_to_run_without_debug():
     assert not get_user_model().objects.filter(username="admin").exists()
 
 
-def test_seed_demo_lets_other_apps_add_their_demo_rows(debug, monkeypatch):
-    calls = []
-    hook = types.ModuleType("reports.demo")
-    hook.seed_demo_data = lambda stdout: calls.append(Device.objects.count())
-    monkeypatch.setitem(sys.modules, "reports.demo", hook)
+def test_seed_demo_adds_the_reuse_demo_rows_to_the_generated_register(debug):
+    out = io.StringIO()
 
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=out)
 
-    assert calls == [500]  # called once, after the register is filled
+    assert Association.objects.count() == 4
+    # Offers are made of retired devices, which only the generated register has: reuse ran after it.
+    assert OfferItem.objects.exists()
+    assert "reuse: " in out.getvalue()

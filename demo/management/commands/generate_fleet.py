@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.fleet import FleetRefused, generate_fleet
+from demo.fleet import FleetRefused, generate_fleet
 
 
 class Command(BaseCommand):
