@@ -19,11 +19,11 @@ from config.roles import is_staff_member, require_staff
 from inventory.lifecycle import TransitionRefused
 from inventory.models import Device, normalize_asset_tag
 
-from . import queries, services
-from .conf import donation_ceiling
-from .exceptions import ReuseRefused
-from .filters import ClaimFilterSet, ErasureFilterSet, OfferFilterSet
-from .forms import (
+from .. import queries, services
+from ..conf import donation_ceiling
+from ..exceptions import ReuseRefused
+from ..filters import ClaimFilterSet, ErasureFilterSet, OfferFilterSet
+from ..forms import (
     ApplicationForm,
     AssociationForm,
     ClaimForm,
@@ -38,8 +38,8 @@ from .forms import (
     ReasonForm,
     RedeployForm,
 )
-from .models import Association, Claim, InternalRequest, Offer
-from .pdf import erasure_certificate, transfer_agreement
+from ..models import Association, Claim, InternalRequest, Offer
+from ..pdf import erasure_certificate, transfer_agreement
 
 REFUSALS = (ReuseRefused, TransitionRefused)
 
