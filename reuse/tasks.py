@@ -1,11 +1,14 @@
 """Celery tasks of reuse: thin and idempotent; they take ids and call a service or notifier.
 
-Services enqueue them with ``transaction.on_commit`` (``reuse.services.common.enqueue``).
+Services enqueue them with ``transaction.on_commit``: ``enqueue(tasks.notify_claim_received, claim.pk)``
+(``reuse.services.common.enqueue``). So services import this module, and this module imports
+``reuse.services`` only inside the two scheduled tasks that call a verb: importing either
+module first works, and neither sees the other half-built.
 """
 
 from celery import shared_task
 
-from . import notifications, services
+from . import notifications
 
 
 @shared_task(name="reuse.notify_offer_published")
@@ -40,9 +43,13 @@ def notify_follow_up_requested(donation_id):
 
 @shared_task(name="reuse.expire_claims")
 def expire_claims():
+    from . import services
+
     return {"expired": services.expire_claims()}
 
 
 @shared_task(name="reuse.request_follow_ups")
 def request_follow_ups():
+    from . import services
+
     return {"asked": services.request_follow_ups()}

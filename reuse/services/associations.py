@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from config.roles import ASSOCIATION
 from inventory.journal import acting_user
 
+from .. import tasks
 from ..exceptions import ReuseRefused
 from ..models import Association, Membership
 from .common import enqueue
@@ -33,7 +34,7 @@ def apply_as_association(*, name, eligibility, contact_name, contact_email, rna=
     association.full_clean()
     association.save()
     association.interests.set(interests)
-    enqueue("notify_application_received", association.pk)
+    enqueue(tasks.notify_application_received, association.pk)
     return association
 
 
@@ -76,7 +77,7 @@ def approve_association(*, association, actor, create_account=True):
     if create_account and not locked.memberships.exists():
         user = _account_for(locked)
         if user is not None:
-            enqueue("notify_association_approved", locked.pk, user.pk)
+            enqueue(tasks.notify_association_approved, locked.pk, user.pk)
     association.status = locked.status
     return locked
 

@@ -20,6 +20,7 @@ from inventory import lifecycle
 from inventory.journal import acting_user
 from inventory.models import Event, Status
 
+from .. import tasks
 from ..conf import follow_up_months, pickup_delay_days
 from ..exceptions import ClaimConflict, NotAllowed
 from ..models import Association, Claim, ClaimLine, Donation, Offer, OfferItem
@@ -88,7 +89,7 @@ def claim_offer(*, offer, association, actor, quantity=None, message=""):
         raise ClaimConflict(
             _("Another association was faster: these devices are already claimed."), code="already_claimed"
         ) from exc
-    enqueue("notify_claim_received", claim.pk)
+    enqueue(tasks.notify_claim_received, claim.pk)
     return claim
 
 
@@ -127,7 +128,7 @@ def _set_status(claim, status, actor=None, **fields):
         claim.decided_by, claim.decided_at = acting_user(actor), timezone.now()
         names += ["decided_by", "decided_at"]
     claim.save(update_fields=names)
-    enqueue("notify_claim_status", claim.pk, status)
+    enqueue(tasks.notify_claim_status, claim.pk, status)
 
 
 @transaction.atomic

@@ -3,10 +3,11 @@
 from django.db import transaction
 
 
-def enqueue(task_name, *args):
-    """Send a Celery task once the current transaction commits: a worker never sees
-    uncommitted rows, and nothing is sent for work that was rolled back."""
-    from reuse import tasks
+def enqueue(task, *args):
+    """Send the Celery ``task`` (a task object from ``reuse.tasks``) once the current transaction
+    commits: a worker never sees uncommitted rows, and nothing is sent for work that was rolled back.
 
-    task = getattr(tasks, task_name)
+    Taking the task itself, not its name, lets a typo fail at import time and lets a reader jump
+    from the verb to the task.
+    """
     transaction.on_commit(lambda: task.delay(*args))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from inventory.journal import acting_user
 
+from .. import tasks
 from ..models import Donation, FollowUp
 from .common import enqueue
 
@@ -27,7 +28,7 @@ def request_follow_ups(*, today=None):
                 follow_up_requested_at=timezone.now()
             )
             if marked:
-                enqueue("notify_follow_up_requested", pk)
+                enqueue(tasks.notify_follow_up_requested, pk)
                 asked += 1
     return asked
 

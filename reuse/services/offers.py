@@ -12,6 +12,7 @@ from inventory.journal import acting_user
 from inventory.models import Device, Event, Status
 from inventory.queries import book_value_of
 
+from .. import tasks
 from ..conf import donation_ceiling
 from ..exceptions import ReuseRefused
 from ..models import Offer, OfferItem
@@ -57,7 +58,7 @@ def create_offer(*, devices, grade, actor, title="", description="", value=None)
             device, Status.AVAILABLE, actor=actor, kind=Event.Kind.OFFERED, expected_status=Status.RETIRED,
             data={"offer_id": offer.pk}, note=offer.title,
         )
-    enqueue("notify_offer_published", offer.pk)
+    enqueue(tasks.notify_offer_published, offer.pk)
     return offer
 
 

@@ -1,0 +1,165 @@
+"""Partners of the second life: eligibility categories, associations, their member accounts."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import Category
+
+
+def luhn_valid(digits):
+    """Luhn checksum, used by INSEE for SIREN/SIRET numbers."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def validate_siret(value):
+    if not re.fullmatch(r"\d{14}", value or ""):
+        raise ValidationError(_("A SIRET number has 14 digits."), code="siret_format")
+    # La Poste's establishments (SIREN 356000000) follow another checksum rule.
+    if not value.startswith("356000000") and not luhn_valid(value):
+        raise ValidationError(_("This SIRET number is not valid (check digit)."), code="siret_checksum")
+
+
+validate_rna = RegexValidator(r"^W\d{9}$", _("An RNA number is a W followed by 9 digits (e.g. W381234567)."))
+
+
+class EligibilityCategory(models.Model):
+    """Who may receive IT equipment free of charge under CG3P art. L. 3212-2 (data, not code)."""
+
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    open_to_associations = models.BooleanField(
+        _("open to associations"), default=True, help_text=_("Offered on the public application form.")
+    )
+    solidarity_resale_allowed = models.BooleanField(
+        _("may resell at solidarity prices"),
+        default=False,
+        help_text=_("May resell to people in precarity at capped solidarity prices instead of never reselling."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("eligibility category")
+        verbose_name_plural = _("eligibility categories")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Association(models.Model):
+    """A partner that may receive donated devices, once the authority approved it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Application received")
+        APPROVED = "approved", _("Approved")
+        SUSPENDED = "suspended", _("Suspended")
+        REFUSED = "refused", _("Application refused")
+
+    name = models.CharField(_("legal name"), max_length=200)
+    rna = models.CharField(_("RNA number"), max_length=10, blank=True, validators=[validate_rna])
+    siret = models.CharField(_("SIRET number"), max_length=14, blank=True, validators=[validate_siret])
+    eligibility = models.ForeignKey(
+        EligibilityCategory,
+        on_delete=models.PROTECT,
+        related_name="associations",
+        verbose_name=_("eligibility category"),
+    )
+    purpose = models.TextField(_("statutory purpose"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_email = models.EmailField(_("contact email"))
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    interests = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="+",
+        verbose_name=_("categories followed"),
+        help_text=_("We email the association when a new offer of these categories is published."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status_reason = models.TextField(_("reason"), blank=True)
+    applied_at = models.DateTimeField(_("applied"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        verbose_name = _("association")
+        verbose_name_plural = _("associations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(rna="", siret=""), name="association_has_rna_or_siret",
+                violation_error_message=_("Give the RNA number or the SIRET number."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=["pending", "approved", "suspended", "refused"]),
+                                   name="association_status_valid"),
+            models.UniqueConstraint(
+                fields=["rna"], condition=~Q(rna=""), name="association_unique_rna",
+                violation_error_message=_("An association with this RNA number is already registered."),
+            ),
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="association_unique_siret",
+                violation_error_message=_("An association with this SIRET number is already registered."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.rna and not self.siret:
+            raise ValidationError(_("Give the RNA number or the SIRET number."))
+
+    @property
+    def identifier(self):
+        return " / ".join(part for part in (self.rna, self.siret) if part)
+
+    @property
+    def may_claim(self):
+        return self.status == self.Status.APPROVED
+
+
+class Membership(models.Model):
+    """A user account acting for an association; one association per account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="association_membership",
+        verbose_name=_("user"),
+    )
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("association")
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self):
+        return f"{self.user} → {self.association}"

@@ -1,0 +1,56 @@
+"""Helpers shared by the reuse pages: who may enter the portal, refusals as text, paging, PDFs."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from config.roles import is_staff_member
+from inventory.lifecycle import TransitionRefused
+from inventory.models import Device, normalize_asset_tag
+
+from .. import queries
+from ..exceptions import ReuseRefused
+
+REFUSALS = (ReuseRefused, TransitionRefused)
+
+
+def portal(request):
+    """Staff, or a member of an association; anyone else is turned away."""
+    if is_staff_member(request.user):
+        return None
+    association = queries.association_of(request.user)
+    if association is None:
+        raise PermissionDenied(_("Your account is not linked to an association yet."))
+    return association
+
+
+def refusal_text(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return error.message
+
+
+def page_of(request, queryset, size=20):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def pdf_response(stored, render_again, filename):
+    """The archived PDF; regenerated from the stored fields if the file went missing."""
+    if stored and stored.storage.exists(stored.name):
+        return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+    return FileResponse(ContentFile(render_again()), as_attachment=True, filename=filename,
+                        content_type="application/pdf")
+
+
+def device_or_404(asset_tag):
+    return get_object_or_404(Device.objects.select_related("model", "model__category"),
+                             asset_tag=normalize_asset_tag(asset_tag))
