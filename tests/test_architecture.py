@@ -96,9 +96,9 @@ def imports_of(path, root):
         elif isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if name == "import_module" and node.args and isinstance(node.args[0], ast.Constant):
-                if isinstance(node.args[0].value, str):
-                    found.append((node.lineno, node.args[0].value, False))
+            literal = node.args[0] if node.args else None
+            if name == "import_module" and isinstance(literal, ast.Constant) and isinstance(literal.value, str):
+                found.append((node.lineno, literal.value, False))
     return found
 
 
@@ -206,17 +206,13 @@ def test_journal_rows_are_built_by_the_journal_writer_only():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if EVENT_WRITES.search(line) and not line.lstrip().startswith("class "):
                 offenders.append(f"{relative}:{number}: {line.strip()}")
-    assert not offenders, "Write journal rows through inventory.journal (record, record_many):\n" + "\n".join(
-        offenders
-    )
+    assert not offenders, "Write journal rows through inventory.journal (record, record_many):\n" + "\n".join(offenders)
 
 
 def test_no_copy_of_user_or_none():
     pattern = re.compile(r"def _?user_or_none\b")
     offenders = [
-        str(path.relative_to(ROOT))
-        for path in source_files(ROOT)
-        if pattern.search(path.read_text(encoding="utf-8"))
+        str(path.relative_to(ROOT)) for path in source_files(ROOT) if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert not offenders, f"Use inventory.journal.acting_user instead of: {offenders}"
 
@@ -241,16 +237,19 @@ def write(root, files):
 
 
 def test_checker_reports_a_forbidden_import_in_every_form(tmp_path):
-    write(tmp_path, {
-        "inventory/__init__.py": "",
-        "inventory/x.py": "import reuse.models\n",
-        "inventory/y.py": "def f():\n    from reuse import services\n",
-        "inventory/z.py": "from importlib import import_module\nimport_module('labels.views')\n",
-        "inventory/ok.py": "from config import roles\nfrom . import x\nfrom .x import y\n",
-        "labels/__init__.py": "",
-        "labels/w.py": "from inventory.models import Device\nimport reports\n",
-        "reuse/__init__.py": "",
-    })
+    write(
+        tmp_path,
+        {
+            "inventory/__init__.py": "",
+            "inventory/x.py": "import reuse.models\n",
+            "inventory/y.py": "def f():\n    from reuse import services\n",
+            "inventory/z.py": "from importlib import import_module\nimport_module('labels.views')\n",
+            "inventory/ok.py": "from config import roles\nfrom . import x\nfrom .x import y\n",
+            "labels/__init__.py": "",
+            "labels/w.py": "from inventory.models import Device\nimport reports\n",
+            "reuse/__init__.py": "",
+        },
+    )
     assert forbidden_imports(tmp_path) == [
         "inventory/x.py:1 → reuse (reuse.models)",
         "inventory/y.py:2 → reuse (reuse)",
@@ -269,21 +268,27 @@ def test_checker_resolves_relative_imports(tmp_path):
 
 
 def test_checker_reports_a_new_cycle_but_not_a_deferred_import(tmp_path):
-    write(tmp_path, {
-        "inventory/__init__.py": "",
-        "inventory/a.py": "from . import b\n",
-        "inventory/b.py": "from .c import thing\n",
-        "inventory/c.py": "from inventory import a\n",
-        "inventory/d.py": "from . import e\n",
-        "inventory/e.py": "def later():\n    from . import d\n",
-    })
+    write(
+        tmp_path,
+        {
+            "inventory/__init__.py": "",
+            "inventory/a.py": "from . import b\n",
+            "inventory/b.py": "from .c import thing\n",
+            "inventory/c.py": "from inventory import a\n",
+            "inventory/d.py": "from . import e\n",
+            "inventory/e.py": "def later():\n    from . import d\n",
+        },
+    )
     assert new_cycles(tmp_path) == [["inventory.a", "inventory.b", "inventory.c"]]
 
 
 def test_checker_reports_a_long_module_without_a_reason(tmp_path):
-    write(tmp_path, {
-        "reuse/long.py": "x = 1\n" * 401,
-        "reuse/explained.py": "# This module is over 400 lines because…\n" + "x = 1\n" * 401,
-        "reuse/short.py": "x = 1\n" * 400,
-    })
+    write(
+        tmp_path,
+        {
+            "reuse/long.py": "x = 1\n" * 401,
+            "reuse/explained.py": "# This module is over 400 lines because…\n" + "x = 1\n" * 401,
+            "reuse/short.py": "x = 1\n" * 400,
+        },
+    )
     assert large_modules(tmp_path) == {"reuse/long.py"}
