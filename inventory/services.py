@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 from . import journal
 from .models import Device, Event, Site, normalize_asset_tag
 
+# The write verbs of the register (docs/architecture.md, "Where is each verb").
+__all__ = ["add_note", "assign_device", "move_device", "register_device", "update_device"]
+
 TRACKED_FIELDS = (
     "site",
     "department",

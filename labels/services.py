@@ -22,6 +22,10 @@ from inventory.services import move_device
 from .models import AuditCampaign, Sighting
 from .qr import is_valid_tag, tag_from_scan
 
+# The write verbs of labels (docs/architecture.md, "Where is each verb"); the read helpers below
+# (scope_sites, parse_tags, select_devices) are imported by name.
+__all__ = ["close_campaign", "record_sighting", "start_campaign"]
+
 
 @transaction.atomic
 def start_campaign(*, name, site=None, actor=None, notes=""):

@@ -152,10 +152,9 @@ def test_lists_filtered_by_the_other_association_reveal_nothing(world):
     assert "Association Bêta" not in response.content.decode()
 
 
+# GETs of staff pages are checked for every route in tests/test_url_permissions.py; these POSTs
+# with the member's own objects must change nothing.
 STAFF_ONLY_PAGES = [
-    ("get", "reuse:association-list", None),
-    ("get", "reuse:redeploy-first", None),
-    ("get", "reuse:offer-create", None),
     ("post", "reuse:offer-withdraw", "offer"),
     ("post", "reuse:claim-action", "claim_a", "approve"),
     ("post", "reuse:claim-action", "claim_a", "handover"),
@@ -171,13 +170,6 @@ def test_staff_pages_are_forbidden_to_members(client, world, case):
     response = getattr(client, method)(reverse(name, args=args))
     assert response.status_code == 403
     assert Donation.objects.count() == 1
-
-
-def test_staff_pages_about_devices_are_forbidden_to_members(client, world):
-    client.force_login(world["a"])
-    tag = world["claim_a"].lines.get().device.asset_tag
-    for name in ("reuse:erasure-create", "reuse:redeploy", "inventory:device-detail"):
-        assert client.get(reverse(name, args=[tag])).status_code == 403
 
 
 @pytest.mark.parametrize(("method", "url"), [
@@ -199,13 +191,6 @@ def test_an_account_without_association_sees_nothing(client, association_user, w
     assert api.get("/api/claims/").json()["count"] == 0
     assert api.get("/api/offers/").json()["count"] == 0
     assert api.post(f"/api/offers/{world['offer'].pk}/claim/", {}, format="json").status_code == 403
-
-
-def test_anonymous_visitors_reach_only_the_application_form(client, world):
-    assert client.get(reverse("reuse:apply")).status_code == 200
-    response = client.get(reverse("reuse:catalogue"))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert APIClient().get("/api/claims/").status_code in (401, 403)
 
 
 def test_control_staff_do_see_what_members_must_not(client, buyer, world):
