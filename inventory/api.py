@@ -8,7 +8,6 @@ same rows. Writes go through ``inventory.services`` and status changes through
 
 import copy
 
-import django_filters as df
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -30,13 +29,9 @@ from rest_framework.settings import api_settings
 from rest_framework.validators import UniqueValidator
 
 from . import lifecycle, queries, services
-from .filters import DeviceFilterSet, SlugModelMultipleChoiceFilter
+from .filters import DeviceFilterSet, DeviceModelFilterSet, SiteFilterSet
 from .forms import validate_serial_number
 from .models import Category, Department, Device, DeviceModel, Event, Site, Status, normalize_asset_tag
-
-# --- Permissions ---------------------------------------------------------------------------
-
-
 
 # --- Serializers ---------------------------------------------------------------------------
 
@@ -220,28 +215,6 @@ class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "code", "name"]
-
-
-# --- Small filters for the reference lists --------------------------------------------------
-
-
-class DeviceModelFilterSet(df.FilterSet):
-    category = SlugModelMultipleChoiceFilter(
-        label=_("Category"),
-        field_name="category",
-        to_field_name="slug",
-        queryset=Category.objects.all(),
-    )
-
-    class Meta:
-        model = DeviceModel
-        fields = ["category", "manufacturer"]
-
-
-class SiteFilterSet(df.FilterSet):
-    class Meta:
-        model = Site
-        fields = ["kind", "parent"]
 
 
 # --- Views ---------------------------------------------------------------------------------

@@ -100,3 +100,25 @@ class DeviceFilterSet(df.FilterSet):
 
 def _years_ago(years):
     return timezone.localdate() - timezone.timedelta(days=round(float(years) * DAYS_PER_YEAR))
+
+
+# The API's reference lists (models, sites).
+
+
+class DeviceModelFilterSet(df.FilterSet):
+    category = SlugModelMultipleChoiceFilter(
+        label=_("Category"),
+        field_name="category",
+        to_field_name="slug",
+        queryset=Category.objects.all(),
+    )
+
+    class Meta:
+        model = DeviceModel
+        fields = ["category", "manufacturer"]
+
+
+class SiteFilterSet(df.FilterSet):
+    class Meta:
+        model = Site
+        fields = ["kind", "parent"]

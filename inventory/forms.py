@@ -1,7 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+from config.web import safe_next
 
 from .models import Device, DeviceModel, Site, Status, normalize_asset_tag
 
@@ -13,8 +14,7 @@ class TransitionForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_next(self):
-        value = self.cleaned_data.get("next") or ""
-        return value if url_has_allowed_host_and_scheme(value, allowed_hosts=None) and value.startswith("/") else ""
+        return safe_next(self.cleaned_data.get("next"))
 
 
 DEVICE_FIELDS = [

@@ -17,6 +17,11 @@ from django.utils.translation import gettext_lazy
 from . import journal
 from .models import Device, Event, Status
 
+__all__ = [
+    "TERMINAL", "TRANSITIONS", "WORKFLOW_ONLY", "TransitionConflict", "TransitionRefused", "available_transitions",
+    "can_transition", "check_transition", "register_guard", "status_label", "transition",
+]
+
 S = Status
 
 TRANSITIONS = {
@@ -84,6 +89,7 @@ def register_guard(guard):
 
 
 def status_label(status):
+    """The status's label in the active language."""
     return Status(status).label
 
 
@@ -120,6 +126,7 @@ def check_transition(device, to_status, context=None):
 
 
 def can_transition(user):
+    """Whether ``user`` may change statuses at all (the ``transition_device`` permission)."""
     return user.is_authenticated and user.has_perm("inventory.transition_device")
 
 

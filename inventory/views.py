@@ -2,13 +2,13 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
+from config.web import add_service_errors, paginate, query_without_page
 
 from . import lifecycle, queries, services
 from .filters import DeviceFilterSet
@@ -24,16 +24,14 @@ def device_list(request):
     require_staff(request)
     filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
     page_size = _page_size(request)
-    page = Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, filterset.qs, page_size)
     return render(
         request,
         "inventory/device_list.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "page_size": page_size,
             "page_sizes": PAGE_SIZES,
         },
@@ -165,7 +163,7 @@ def device_create(request):
             try:
                 device = services.register_device(actor=request.user, **form.service_fields())
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("%(tag)s is registered.") % {"tag": device.asset_tag})
                 return redirect(device)
@@ -188,7 +186,7 @@ def device_edit(request, asset_tag):
             try:
                 services.update_device(device=device, actor=request.user, note=form.cleaned_data["note"], **changes)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("%(tag)s is updated.") % {"tag": device.asset_tag})
                 return redirect(device)
@@ -196,11 +194,3 @@ def device_edit(request, asset_tag):
         form = DeviceEditForm(instance=device)
     return render(request, "inventory/device_form.html", {"form": form, "device": device})
 
-
-def _add_service_errors(form, error):
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

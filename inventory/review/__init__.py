@@ -10,10 +10,10 @@ Public interface::
 """
 
 from . import rules  # noqa: F401  (importing it registers the built-in rules, in order)
-from .actions import ACCEPT_LIMIT, AcceptReport, accept_flags, dismiss_flags, update_review_settings
 from .base import Finding, ReviewContext, Rule, get_rule, register_rule, registered_rules, rule_choices
 from .reuse_target import ReuseRate, reuse_rate, reuse_target
 from .run import ReviewResult, RuleOutcome, run_review
+from .services import ACCEPT_LIMIT, AcceptReport, accept_flags, dismiss_flags, update_review_settings
 
 __all__ = [
     "ACCEPT_LIMIT", "AcceptReport", "Finding", "ReuseRate", "ReviewContext", "ReviewResult", "Rule",

@@ -7,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ..models import Flag
-from .actions import ACCEPT_LIMIT, accept_flags, dismiss_flags
 from .base import rule_label
 from .filters import FlagFilterSet
+from .services import ACCEPT_LIMIT, accept_flags, dismiss_flags
 
 
 class FlagSerializer(serializers.ModelSerializer):

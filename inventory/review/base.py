@@ -3,7 +3,7 @@
 A rule is an object with a stable ``slug`` and a ``findings(ctx)`` method that returns, from a
 bounded number of set-based queries, one ``Finding`` per device it flags. Other apps add or
 replace rules without inventory importing them: they call ``register_rule()`` from their
-``AppConfig.ready()`` (the reuse app replaces ``claim_expired`` with one based on its claims).
+``AppConfig.ready()``. (Today the reuse app registers none: ``claim_expired`` is inventory's own rule.)
 """
 
 import calendar

@@ -318,10 +318,10 @@ class NotSeenRule(Rule):
 
 
 class ReservedTooLongRule(Rule):
-    """``claim_expired`` until the reuse app registers its own: reserved for too long.
+    """``claim_expired``: a device ``reserved`` for too long.
 
-    Inventory knows no claim (it must not import reuse), so the default rule only sees that a
-    device has been ``reserved`` for more than ``claim_pickup_days``. The reuse app replaces it
+    Inventory knows no claim (it must not import reuse), so the rule only sees that a device has
+    been ``reserved`` for more than ``claim_pickup_days``. Reuse does not replace it today; it may
     with ``register_rule(its_rule, replace=True)`` using the claim's real pickup deadline.
     """
 

@@ -14,10 +14,10 @@ from config.roles import require_staff
 from config.web import paginate, query_without_page, safe_next
 
 from ..models import Flag, ReviewSettings
-from .actions import accept_flags, dismiss_flags, update_review_settings
 from .base import label_flags
 from .filters import FlagFilterSet
 from .forms import FlagActionForm, ReviewSettingsForm
+from .services import accept_flags, dismiss_flags, update_review_settings
 
 PAGE_SIZE = 50
 

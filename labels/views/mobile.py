@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.roles import require_staff
+from config.web import add_service_errors
 from inventory import lifecycle
 from inventory import services as inventory_services
 from inventory.models import Device, normalize_asset_tag
@@ -96,11 +97,7 @@ def _apply(form, call):
     try:
         call()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
         return False
     except lifecycle.TransitionRefused as refusal:
         form.add_error(None, refusal.message)

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
+from config.web import add_service_errors, query_without_page
 
 from .. import queries, services
 from ..exceptions import ReuseRefused
 from ..forms import ApplicationForm, AssociationForm, InterestsForm
 from ..models import Association
-from .common import page_of, portal, query_without_page, refusal_text
+from .common import page_of, portal, refusal_text
 
 
 def association_list(request):
@@ -92,8 +93,7 @@ def apply(request):
             try:
                 services.apply_as_association(**data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 return redirect("reuse:apply-done")
     else:

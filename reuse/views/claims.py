@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
+from config.web import query_without_page
 
 from .. import queries, services
 from ..filters import ClaimFilterSet
 from ..forms import HandOverForm, OptionalReasonForm, PickupForm, ReasonForm
 from ..models import Claim
-from .common import REFUSALS, page_of, portal, query_without_page, refusal_text
+from .common import REFUSALS, page_of, portal, refusal_text
 
 
 def claim_list(request):

@@ -2,12 +2,12 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from config.roles import is_staff_member
+from config.web import paginate
 from inventory.lifecycle import TransitionRefused
 from inventory.models import Device, normalize_asset_tag
 
@@ -34,13 +34,7 @@ def refusal_text(error):
 
 
 def page_of(request, queryset, size=20):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    return paginate(request, queryset, size)
 
 
 def pdf_response(stored, render_again, filename):

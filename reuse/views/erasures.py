@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from config.roles import require_staff
+from config.web import query_without_page
 
 from .. import queries, services
 from ..filters import ErasureFilterSet
 from ..forms import ErasureForm
 from ..pdf import erasure_certificate
-from .common import REFUSALS, device_or_404, page_of, pdf_response, portal, query_without_page, refusal_text
+from .common import REFUSALS, device_or_404, page_of, pdf_response, portal, refusal_text
 
 
 def erasure_list(request):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
+from config.web import query_without_page
 from inventory.models import normalize_asset_tag
 
 from .. import queries, services
@@ -15,7 +16,7 @@ from ..conf import donation_ceiling
 from ..filters import OfferFilterSet
 from ..forms import ClaimForm, OfferForm
 from ..models import Claim, Offer
-from .common import REFUSALS, page_of, portal, query_without_page, refusal_text
+from .common import REFUSALS, page_of, portal, refusal_text
 
 
 def catalogue(request):

@@ -1,4 +1,5 @@
-"""What people do with flags: accept (apply the recommendation) or dismiss (with a reason)."""
+"""The review's verbs: run it, accept a finding (apply the recommendation), dismiss it (with a
+reason), change its thresholds."""
 
 from dataclasses import dataclass, field
 
@@ -10,6 +11,9 @@ from django.utils.translation import gettext as _
 from ..journal import acting_user
 from ..models.review import SINGLETON_ID, Flag, ReviewSettings
 from .base import get_rule
+from .run import run_review
+
+__all__ = ["ACCEPT_LIMIT", "AcceptReport", "accept_flags", "dismiss_flags", "run_review", "update_review_settings"]
 
 # Accepting may change statuses one device at a time (through the lifecycle): a page's worth.
 ACCEPT_LIMIT = 1000
