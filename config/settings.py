@@ -219,6 +219,8 @@ PROLONGE = {
     "REUSE_MAX_AGE_YEARS": 10,
     # Loi AGEC art. 58 / décret 2024-134: share of purchases from reuse, by year.
     "AGEC_TARGETS": {2024: 0.20, 2027: 0.25, 2030: 0.30},
+    # Reports: a group (model, supplier…) needs this many devices to be ranked or charted.
+    "REPORTS_MIN_SAMPLE": int(os.environ.get("PROLONGE_REPORTS_MIN_SAMPLE", "30")),
 }
 
 DEMO_USERNAMES = ("admin", "technicien", "achats", "association")
