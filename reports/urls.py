@@ -23,6 +23,7 @@ urlpatterns = [
     path("repairs/", views.repair_report, name="repairs"),
     path("repairs/ords.csv", views.ords_export, name="ords-export"),
     path("annual/<year:year>/", views.annual_report, name="annual"),
+    path("annual/<year:year>/report.pdf", views.annual_report_pdf, name="annual-pdf"),
     path("agec/<year:year>.csv", views.agec_declaration, name="agec-declaration"),
     path("open-data/<year:year>.<str:fmt>", views.open_data, name="open-data"),
     path("open-data/schema.json", views.open_data_schema, name="open-data-schema"),

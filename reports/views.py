@@ -128,6 +128,17 @@ def annual_report(request, year):
     return render(request, "reports/annual.html", annual.context(report))
 
 
+def annual_report_pdf(request, year):
+    """The same report as PDF."""
+    _staff(request)
+    from . import pdf
+
+    report = annual.build(year=_year(year), owner=sources.current_owner())
+    response = HttpResponse(pdf.annual_report(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rapport-reen-{year}.pdf"'
+    return response
+
+
 def agec_declaration(request, year):
     """The AGEC declaration CSV of ``year`` (refused, with the reason, without a SIRET)."""
     _staff(request)

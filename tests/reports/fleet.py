@@ -33,6 +33,8 @@ def device(start, *steps, model=None, **fields):
     """A device put in service on ``start`` with the later ``steps`` of its history."""
     fields.setdefault("purchase_date", start)
     made = DeviceFactory(model=model or DeviceModelFactory(), use_date=start, status="in_service", **fields)
+    # Registered with its historical date, as an import must do (DOMAIN.md §2).
+    journal.record(made, Event.Kind.CREATED, to_status="in_service", at=at(start))
     return history(made, *steps)
 
 
