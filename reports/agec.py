@@ -36,8 +36,14 @@ PRINTING = "Matériel de reprographie et d'impression"
 # Category codes whose devices are printing equipment; every other IT category is "IT and phones".
 PRINTING_CATEGORIES = frozenset({"printer", "copier", "multifunction", "scanner", "mfp"})
 FIELDS = [
-    "annee", "siret", "raison_sociale", "type_produit_acquis", "montant_total",
-    "montant_reemploi_et_reutilisation", "montant_produits_issus_don", "montant_produits_recycles",
+    "annee",
+    "siret",
+    "raison_sociale",
+    "type_produit_acquis",
+    "montant_total",
+    "montant_reemploi_et_reutilisation",
+    "montant_produits_issus_don",
+    "montant_produits_recycles",
     "commentaires",
 ]
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -81,10 +87,19 @@ def purchases(year, *, queryset=None):
     )
     result = {}
     for slug, acquired_as, devices, price, flat_total, unvalued in rows:
-        entry = result.setdefault(product_type(slug), {
-            "devices": 0, "total": ZERO, "new": ZERO, "reuse": ZERO, "donated": ZERO,
-            "donated_devices": 0, "donated_unvalued": 0, "recycled": ZERO,
-        })
+        entry = result.setdefault(
+            product_type(slug),
+            {
+                "devices": 0,
+                "total": ZERO,
+                "new": ZERO,
+                "reuse": ZERO,
+                "donated": ZERO,
+                "donated_devices": 0,
+                "donated_unvalued": 0,
+                "recycled": ZERO,
+            },
+        )
         entry["devices"] += devices
         if acquired_as == AcquiredAs.DONATED_IN:
             entry["donated"] += flat_total
@@ -121,22 +136,32 @@ def declaration_rows(year, *, owner, queryset=None):
     """Rows of the declaration (dicts in ``FIELDS`` order); refuses without a 14-digit SIRET."""
     siret = (owner.siret or "").replace(" ", "")
     if not re.fullmatch(r"\d{14}", siret):
-        raise MissingSiret(_(
-            "The AGEC declaration needs the authority's SIRET (14 digits): set PROLONGE_OWNER_SIRET "
-            "in the environment before exporting."
-        ))
+        raise MissingSiret(
+            _(
+                "The AGEC declaration needs the authority's SIRET (14 digits): set PROLONGE_OWNER_SIRET "
+                "in the environment before exporting."
+            )
+        )
     rows = []
     for kind, entry in sorted(purchases(year, queryset=queryset).items()):
         comments = [_("Recycled content is not recorded in the register: amount declared as 0.")]
         if entry["donated_unvalued"]:
-            comments.append(_("%(n)s donated devices without a flat value counted at 0 €.")
-                            % {"n": entry["donated_unvalued"]})
-        rows.append({
-            "annee": year, "siret": siret, "raison_sociale": owner.name, "type_produit_acquis": kind,
-            "montant_total": _amount(entry["total"]), "montant_reemploi_et_reutilisation": _amount(entry["reuse"]),
-            "montant_produits_issus_don": _amount(entry["donated"]),
-            "montant_produits_recycles": _amount(entry["recycled"]), "commentaires": " ".join(comments),
-        })
+            comments.append(
+                _("%(n)s donated devices without a flat value counted at 0 €.") % {"n": entry["donated_unvalued"]}
+            )
+        rows.append(
+            {
+                "annee": year,
+                "siret": siret,
+                "raison_sociale": owner.name,
+                "type_produit_acquis": kind,
+                "montant_total": _amount(entry["total"]),
+                "montant_reemploi_et_reutilisation": _amount(entry["reuse"]),
+                "montant_produits_issus_don": _amount(entry["donated"]),
+                "montant_produits_recycles": _amount(entry["recycled"]),
+                "commentaires": " ".join(comments),
+            }
+        )
     return rows
 
 

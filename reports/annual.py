@@ -40,16 +40,19 @@ def status_as_of(as_of):
     """Devices annotated with ``status_then``: their status at the end of ``as_of`` (or None)."""
     cutoff = cutoff_start(as_of)
     last = (
-        Event.objects.filter(device=OuterRef("pk"), at__lt=cutoff).exclude(to_status="")
-        .order_by("-at", "-id").values("to_status")[:1]
+        Event.objects.filter(device=OuterRef("pk"), at__lt=cutoff)
+        .exclude(to_status="")
+        .order_by("-at", "-id")
+        .values("to_status")[:1]
     )
     return Device.objects.annotate(journal_status=Subquery(last)).annotate(
         status_then=Coalesce(
             "journal_status",
             # No journal line at all (bulk imports): the current status if it predates the cut-off.
             Subquery(
-                Device.objects.filter(pk=OuterRef("pk"), created_at__lt=cutoff, status_changed_at__lt=cutoff)
-                .values("status")[:1]
+                Device.objects.filter(pk=OuterRef("pk"), created_at__lt=cutoff, status_changed_at__lt=cutoff).values(
+                    "status"
+                )[:1]
             ),
         )
     )
@@ -58,8 +61,11 @@ def status_as_of(as_of):
 def fleet_on(as_of):
     """Devices by status and category at the end of ``as_of`` (one query)."""
     rows = (
-        status_as_of(as_of).filter(status_then__isnull=False)
-        .values_list("status_then", "model__category__name").annotate(n=Count("id")).order_by()
+        status_as_of(as_of)
+        .filter(status_then__isnull=False)
+        .values_list("status_then", "model__category__name")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     by_status, by_category = {}, {}
     for status, category, n in rows:
@@ -68,9 +74,12 @@ def fleet_on(as_of):
             by_category[category] = by_category.get(category, 0) + n
     in_use = sum(by_status.get(s, 0) for s in ACTIVE)
     awaiting = sum(by_status.get(s, 0) for s in (Status.RETIRED, Status.AVAILABLE, Status.RESERVED))
-    return {"in_use": in_use, "awaiting_exit": awaiting,
-            "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
-            "by_category": dict(sorted(by_category.items()))}
+    return {
+        "in_use": in_use,
+        "awaiting_exit": awaiting,
+        "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
+        "by_category": dict(sorted(by_category.items())),
+    }
 
 
 def purchases_of(year):
@@ -79,17 +88,22 @@ def purchases_of(year):
     totals = bought.aggregate(
         devices=Count("id"),
         ht=Coalesce(Sum("purchase_price"), ZERO, output_field=MONEY),
-        ttc=Coalesce(Sum(F("purchase_price") * (Value(Decimal(1)) + F("vat_rate")), output_field=MONEY), ZERO,
-                     output_field=MONEY),
+        ttc=Coalesce(
+            Sum(F("purchase_price") * (Value(Decimal(1)) + F("vat_rate")), output_field=MONEY), ZERO, output_field=MONEY
+        ),
         kg=Coalesce(Sum(embodied_expression()), ZERO, output_field=MONEY),
         without_factor=Count("id", filter=IsNull(embodied_expression(), True)),
     )
     shares = agec.totals(year)["total"]
-    totals.update({
-        "refurbished_ht": shares["reuse"], "donated_flat_ht": shares["donated"],
-        "agec_reuse_share": shares["reuse_share"], "agec_reuse_target": shares["reuse_target"],
-        "agec_recycled_target": shares["recycled_target"],
-    })
+    totals.update(
+        {
+            "refurbished_ht": shares["reuse"],
+            "donated_flat_ht": shares["donated"],
+            "agec_reuse_share": shares["reuse_share"],
+            "agec_reuse_target": shares["reuse_target"],
+            "agec_recycled_target": shares["recycled_target"],
+        }
+    )
     return totals
 
 
@@ -98,8 +112,10 @@ def annualised_footprint(as_of):
     start = Coalesce("use_date", "purchase_date")
     served = Greatest(Value(1.0), DaysBetween(start, Value(as_of)) / Value(DAYS_PER_YEAR))
     totals = (
-        status_as_of(as_of).filter(status_then__in=ACTIVE)
-        .annotate(start=start).filter(start__isnull=False)
+        status_as_of(as_of)
+        .filter(status_then__in=ACTIVE)
+        .annotate(start=start)
+        .filter(start__isnull=False)
         .aggregate(
             kg=Coalesce(Sum(Cast(embodied_expression(), FloatField()) / served), Value(0.0)),
             devices=Count("id"),
@@ -133,15 +149,21 @@ def build(*, year, owner):
             "total": exits["total"],
             "redeployed": queries.redeployments(year),
             "recycled_tonnes": None,
-            "reuse_ratio": {"reused": reuse.reused, "stock": reuse.stock, "rate": reuse.rate,
-                            "target": reuse.target},
+            "reuse_ratio": {"reused": reuse.reused, "stock": reuse.stock, "rate": reuse.rate, "target": reuse.target},
         },
         "lifespans": {
-            "exited": at_exit["devices"], "mean_years": at_exit["mean_years"],
+            "exited": at_exit["devices"],
+            "mean_years": at_exit["mean_years"],
             "median_years": at_exit["median_years"],
             "km_by_category": [
-                {"category": c.label, "devices": c.devices, "exits": c.exits, "median_years": c.median_years,
-                 "median_lower_years": c.median_lower_years, "median_upper_years": c.median_upper_years}
+                {
+                    "category": c.label,
+                    "devices": c.devices,
+                    "exits": c.exits,
+                    "median_years": c.median_years,
+                    "median_lower_years": c.median_lower_years,
+                    "median_upper_years": c.median_upper_years,
+                }
                 for c in by_category
             ],
         },
@@ -149,13 +171,18 @@ def build(*, year, owner):
             "closed": outcomes["total"],
             "outcomes": {row["outcome"]: row["repairs"] for row in outcomes["rows"]},
             "barriers": {row["barrier"]: row["repairs"] for row in barriers["rows"] if row["barrier"]},
-            "cost_eur": cost["cost_eur"], "replacement_eur": cost["replacement_eur"],
-            "cost_share": cost["cost_share"], "median_days": cost["median_days"],
+            "cost_eur": cost["cost_eur"],
+            "replacement_eur": cost["replacement_eur"],
+            "cost_share": cost["cost_share"],
+            "median_days": cost["median_days"],
         },
         "footprint": {
-            "annualised_kg": footprint["kg"], "fleet_devices": footprint["devices"],
-            "avoided_kg": avoided["avoided_kg"], "avoided_devices": avoided["devices"],
-            "without_factor": avoided["without_factor"], "displacement": avoided["displacement"],
+            "annualised_kg": footprint["kg"],
+            "fleet_devices": footprint["devices"],
+            "avoided_kg": avoided["avoided_kg"],
+            "avoided_devices": avoided["devices"],
+            "without_factor": avoided["without_factor"],
+            "displacement": avoided["displacement"],
         },
         "inclusion": inclusion,
         "trend": trend,
@@ -171,8 +198,10 @@ def _indicators(year, owner):
     fixed = next(row["share"] for row in outcomes["rows"] if row["outcome"] == "fixed")
     return {
         "year": year,
-        "reuse_ratio": reuse.rate, "reuse_target": reuse.target,
-        "agec_reuse_share": shares["reuse_share"], "agec_reuse_target": shares["reuse_target"],
+        "reuse_ratio": reuse.rate,
+        "reuse_target": reuse.target,
+        "agec_reuse_share": shares["reuse_share"],
+        "agec_reuse_target": shares["reuse_target"],
         "median_years_at_exit": at_exit["median_years"],
         "repairs_fixed_share": fixed,
     }
@@ -228,9 +257,19 @@ def rows(report):
     add(s, _("Median years served at exit"), life["median_years"], "dec1", _("years"))
     add(s, _("Mean years served at exit"), life["mean_years"], "dec1", _("years"))
     for c in life["km_by_category"]:
-        add(s, _("Kaplan–Meier median, %(category)s (%(n)s devices, 95 %% CI %(low)s–%(high)s)") % {
-            "category": c["category"], "n": c["devices"], "low": fmt(c["median_lower_years"], "dec1"),
-            "high": fmt(c["median_upper_years"], "dec1")}, c["median_years"], "dec1", _("years"))
+        add(
+            s,
+            _("Kaplan–Meier median, %(category)s (%(n)s devices, 95 %% CI %(low)s–%(high)s)")
+            % {
+                "category": c["category"],
+                "n": c["devices"],
+                "low": fmt(c["median_lower_years"], "dec1"),
+                "high": fmt(c["median_upper_years"], "dec1"),
+            },
+            c["median_years"],
+            "dec1",
+            _("years"),
+        )
     s, rep = _("Repairs"), r["repairs"]
     add(s, _("Repairs closed"), rep["closed"], unit=_("repairs"))
     for outcome, n in rep["outcomes"].items():
@@ -251,12 +290,27 @@ def rows(report):
     add(s, _("Share of follow-ups answered"), inc["answered_share"], "pct")
     s = _("Indicators and targets over three years")
     for t in r["trend"]:
-        add(s, _("%(year)s: décret 2023-266 ratio (target %(target)s)") % {
-            "year": t["year"], "target": fmt(t["reuse_target"], "pct")}, t["reuse_ratio"], "pct")
-        add(s, _("%(year)s: AGEC reuse share (target %(target)s)") % {
-            "year": t["year"], "target": fmt(t["agec_reuse_target"], "pct")}, t["agec_reuse_share"], "pct")
-        add(s, _("%(year)s: median years served at exit") % {"year": t["year"]}, t["median_years_at_exit"], "dec1",
-            _("years"))
+        add(
+            s,
+            _("%(year)s: décret 2023-266 ratio (target %(target)s)")
+            % {"year": t["year"], "target": fmt(t["reuse_target"], "pct")},
+            t["reuse_ratio"],
+            "pct",
+        )
+        add(
+            s,
+            _("%(year)s: AGEC reuse share (target %(target)s)")
+            % {"year": t["year"], "target": fmt(t["agec_reuse_target"], "pct")},
+            t["agec_reuse_share"],
+            "pct",
+        )
+        add(
+            s,
+            _("%(year)s: median years served at exit") % {"year": t["year"]},
+            t["median_years_at_exit"],
+            "dec1",
+            _("years"),
+        )
         add(s, _("%(year)s: share of repairs fixed") % {"year": t["year"]}, t["repairs_fixed_share"], "pct")
     return lines
 
@@ -279,7 +333,11 @@ def context(report):
     """Template context of the HTML report."""
     from . import links
 
-    return {"report": report, "year": report["year"], "sections": sections(report),
-            "sources": sorted({(f.source, f.source_date.isoformat()) for f in factors().values() if f.source}),
-            "settings_targets": {"reuse": settings.PROLONGE["REUSE_TARGETS"], "agec": settings.PROLONGE["AGEC_TARGETS"]},
-            "method": links.METHOD_PATH}
+    return {
+        "report": report,
+        "year": report["year"],
+        "sections": sections(report),
+        "sources": sorted({(f.source, f.source_date.isoformat()) for f in factors().values() if f.source}),
+        "settings_targets": {"reuse": settings.PROLONGE["REUSE_TARGETS"], "agec": settings.PROLONGE["AGEC_TARGETS"]},
+        "method": links.METHOD_PATH,
+    }

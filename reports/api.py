@@ -31,8 +31,10 @@ class CurveSerializer(serializers.Serializer):
     median_years = serializers.FloatField(allow_null=True, help_text="Kaplan–Meier median, years (null: not reached)")
     median_lower_years = serializers.FloatField(allow_null=True, help_text="95 % CI, lower bound")
     median_upper_years = serializers.FloatField(allow_null=True, help_text="95 % CI, upper bound (null: unbounded)")
-    at_risk_by_year = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()),
-                                            help_text="[year, devices still at risk at its start]")
+    at_risk_by_year = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="[year, devices still at risk at its start]",
+    )
 
 
 class LifespanView(APIView):
@@ -58,20 +60,28 @@ class RepairFiguresView(APIView):
 
     @extend_schema(
         summary="Repair figures: outcomes, barriers, cost and time, rates per 100 device-years",
-        responses=inline_serializer("RepairFigures", {
-            "outcomes": serializers.DictField(), "barriers": serializers.DictField(),
-            "cost_and_time": serializers.DictField(), "rates_by_model": serializers.ListField(),
-            "rates_by_supplier": serializers.ListField(),
-        }),
+        responses=inline_serializer(
+            "RepairFigures",
+            {
+                "outcomes": serializers.DictField(),
+                "barriers": serializers.DictField(),
+                "cost_and_time": serializers.DictField(),
+                "rates_by_model": serializers.ListField(),
+                "rates_by_supplier": serializers.ListField(),
+            },
+        ),
     )
     def get(self, request):
         today = timezone.localdate()
-        return Response({
-            "outcomes": repairs.outcome_shares(), "barriers": repairs.barrier_distribution(),
-            "cost_and_time": repairs.cost_and_time(),
-            "rates_by_model": repairs.repair_rates("model", as_of=today),
-            "rates_by_supplier": repairs.repair_rates("supplier", as_of=today),
-        })
+        return Response(
+            {
+                "outcomes": repairs.outcome_shares(),
+                "barriers": repairs.barrier_distribution(),
+                "cost_and_time": repairs.cost_and_time(),
+                "rates_by_model": repairs.repair_rates("model", as_of=today),
+                "rates_by_supplier": repairs.repair_rates("supplier", as_of=today),
+            }
+        )
 
 
 class IndicatorSerializer(serializers.Serializer):
@@ -85,8 +95,10 @@ class IndicatorSerializer(serializers.Serializer):
 class IndicatorsView(APIView):
     permission_classes = [IsStaff]
 
-    @extend_schema(summary="The annual report's indicators (open-data rows, Table Schema at /reports/open-data/schema.json)",
-                   responses=IndicatorSerializer(many=True))
+    @extend_schema(
+        summary="The annual report's indicators (open-data rows, Table Schema at /reports/open-data/schema.json)",
+        responses=IndicatorSerializer(many=True),
+    )
     def get(self, request, year):
         if not 2000 <= year <= timezone.localdate().year:
             raise NotFound

@@ -34,11 +34,18 @@ def bar_chart(title, desc, items, *, slug="bars", width=480, bar=18, gap=6, labe
     chart = Chart(title=title, desc=desc, width=width, height=len(items) * (bar + gap) + gap, slug=slug)
     for index, (label, value) in enumerate(items):
         y = gap + index * (bar + gap)
-        chart.bars.append({
-            "label": label, "x": label_width, "y": y, "w": round(value / top * span, 1), "h": bar,
-            "text_x": label_width + round(value / top * span, 1) + 4, "text_y": y + bar * 0.75,
-            "value": fmt.format(value).replace(",", "\u202f"),
-        })
+        chart.bars.append(
+            {
+                "label": label,
+                "x": label_width,
+                "y": y,
+                "w": round(value / top * span, 1),
+                "h": bar,
+                "text_x": label_width + round(value / top * span, 1) + 4,
+                "text_y": y + bar * 0.75,
+                "value": fmt.format(value).replace(",", "\u202f"),
+            }
+        )
     return chart
 
 

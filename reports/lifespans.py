@@ -232,9 +232,7 @@ def survival_by(by, queryset=None, *, as_of, minimum=None):
     groups = {}
     for key, label, days, exited, n in duration_counts(queryset, as_of=as_of, by=by):
         groups.setdefault((key, label), []).append((days, exited, n))
-    curves = [
-        kaplan_meier(rows, label=str(label or "—"), key=key) for (key, label), rows in groups.items()
-    ]
+    curves = [kaplan_meier(rows, label=str(label or "—"), key=key) for (key, label), rows in groups.items()]
     return sorted((c for c in curves if c.devices >= minimum), key=lambda c: (-c.devices, c.label))
 
 
@@ -273,9 +271,17 @@ def lifespan_vs_repairability(*, as_of, minimum=None, queryset=None):
     for group in model_ranking(as_of=as_of, minimum=minimum, queryset=queryset):
         for curve in group["models"]:
             if curve.repairability_index is not None:
-                rows.append({"model": curve.label, "category": group["category"],
-                             "index": curve.repairability_index, "median_years": curve.median_years,
-                             "devices": curve.devices, "exits": curve.exits, "model_id": curve.key})
+                rows.append(
+                    {
+                        "model": curve.label,
+                        "category": group["category"],
+                        "index": curve.repairability_index,
+                        "median_years": curve.median_years,
+                        "devices": curve.devices,
+                        "exits": curve.exits,
+                        "model_id": curve.key,
+                    }
+                )
     return sorted(rows, key=lambda row: (row["index"], row["model"]))
 
 
@@ -332,4 +338,3 @@ def lifespans_at_exit(year, *, queryset=None):
             median = days
             break
     return {"devices": total, "mean_years": mean / DAYS_PER_YEAR, "median_years": median / DAYS_PER_YEAR}
-

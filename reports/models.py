@@ -14,13 +14,13 @@ class DonationFlatValue(models.Model):
     the lines it needs here, per category, with the text they come from.
     """
 
-    category = models.OneToOneField(
-        Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
-    )
+    category = models.OneToOneField(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
     value_eur = models.DecimalField(
         _("flat value (€ HT)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    source = models.CharField(_("source"), max_length=250, default="Arrêté du 29 février 2024 (valeurs forfaitaires des dons)")
+    source = models.CharField(
+        _("source"), max_length=250, default="Arrêté du 29 février 2024 (valeurs forfaitaires des dons)"
+    )
 
     class Meta:
         verbose_name = _("flat value of a donation received")

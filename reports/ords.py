@@ -15,9 +15,20 @@ from inventory.models import Repair
 
 VERSION = "0.3"
 COLUMNS = [
-    "id", "data_provider", "country", "partner_product_category", "product_category", "product_category_id",
-    "brand", "year_of_manufacture", "product_age", "repair_status", "repair_barrier_if_end_of_life",
-    "group_identifier", "event_date", "problem",
+    "id",
+    "data_provider",
+    "country",
+    "partner_product_category",
+    "product_category",
+    "product_category_id",
+    "brand",
+    "year_of_manufacture",
+    "product_age",
+    "repair_status",
+    "repair_barrier_if_end_of_life",
+    "group_identifier",
+    "event_date",
+    "problem",
 ]
 # Our category codes → ORDS v0.3 product category (id, text); the rest is "Misc" (18).
 PRODUCT_CATEGORIES = {
@@ -48,18 +59,41 @@ def rows(queryset=None):
     queryset = Repair.objects.all() if queryset is None else queryset
     provider = settings.PROLONGE["OWNER_NAME"]
     group = settings.PROLONGE.get("ASSET_TAG_PREFIX", "") or provider
-    fetched = queryset.annotate(opened_day=TruncDate("opened_at"), closed_day=TruncDate("closed_at")).values_list(
-        "pk", "device__model__category__slug", "device__model__category__name", "device__model__manufacturer",
-        "device__purchase_date", "outcome", "barrier", "opened_day", "closed_day", "symptom", "action",
-    ).order_by("opened_at", "pk")
+    fetched = (
+        queryset.annotate(opened_day=TruncDate("opened_at"), closed_day=TruncDate("closed_at"))
+        .values_list(
+            "pk",
+            "device__model__category__slug",
+            "device__model__category__name",
+            "device__model__manufacturer",
+            "device__purchase_date",
+            "outcome",
+            "barrier",
+            "opened_day",
+            "closed_day",
+            "symptom",
+            "action",
+        )
+        .order_by("opened_at", "pk")
+    )
     for pk, slug, category, brand, bought, outcome, barrier, opened, closed, symptom, action in fetched:
         category_id, ords_category = PRODUCT_CATEGORIES.get(slug, MISC)
         event_day = closed or opened
         age = round((opened - bought).days / 365.25, 1) if bought else ""
         yield [
-            f"prolonge-{pk}", provider, "FRA", category, ords_category, category_id, brand,
-            bought.year if bought else "", age, REPAIR_STATUS.get(outcome or "", "Unknown"),
-            BARRIERS.get(barrier, "") if outcome == "end_of_life" else "", group, event_day.isoformat(),
+            f"prolonge-{pk}",
+            provider,
+            "FRA",
+            category,
+            ords_category,
+            category_id,
+            brand,
+            bought.year if bought else "",
+            age,
+            REPAIR_STATUS.get(outcome or "", "Unknown"),
+            BARRIERS.get(barrier, "") if outcome == "end_of_life" else "",
+            group,
+            event_day.isoformat(),
             " — ".join(part.strip() for part in (symptom, action) if part and part.strip()),
         ]
 

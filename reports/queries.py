@@ -66,8 +66,10 @@ def lifespan_horizon(*, today, years=HORIZON_YEARS, queryset=None):
         queryset.filter(status__in=ACTIVE)
         .annotate(start=start)
         .filter(start__isnull=False)
-        .annotate(end_year=ExtractYear(AddYears("start", F("model__category__planned_lifespan_years"))),
-                  extendable=_open_flag("extend"))
+        .annotate(
+            end_year=ExtractYear(AddYears("start", F("model__category__planned_lifespan_years"))),
+            extendable=_open_flag("extend"),
+        )
         .values_list("end_year")
         .annotate(devices=Count("id"), extendable_devices=Count("id", filter=Q(extendable=True)))
         .order_by()
@@ -114,8 +116,9 @@ def renewal_scenarios(*, today, years=HORIZON_YEARS, queryset=None):
         }
 
     rows = (
-        queryset.filter(status__in=PLANNABLE, planned_renewal_year__gte=today.year,
-                        planned_renewal_year__lt=today.year + years)
+        queryset.filter(
+            status__in=PLANNABLE, planned_renewal_year__gte=today.year, planned_renewal_year__lt=today.year + years
+        )
         .annotate(extendable=_open_flag("extend"))
         .values("planned_renewal_year")
         .annotate(**measures(), **measures("_extend", extend))
@@ -123,12 +126,14 @@ def renewal_scenarios(*, today, years=HORIZON_YEARS, queryset=None):
     )
     result = []
     for row in rows:
-        result.append({
-            "year": row["planned_renewal_year"],
-            "plan": {k: row[k] for k in ("devices", "ht", "ttc", "kg")},
-            "deferred": {k: row[f"{k}_extend"] for k in ("devices", "ht", "ttc", "kg")},
-            "extend": {k: row[k] - row[f"{k}_extend"] for k in ("devices", "ht", "ttc", "kg")},
-        })
+        result.append(
+            {
+                "year": row["planned_renewal_year"],
+                "plan": {k: row[k] for k in ("devices", "ht", "ttc", "kg")},
+                "deferred": {k: row[f"{k}_extend"] for k in ("devices", "ht", "ttc", "kg")},
+                "extend": {k: row[k] - row[f"{k}_extend"] for k in ("devices", "ht", "ttc", "kg")},
+            }
+        )
     return result
 
 

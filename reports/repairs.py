@@ -38,13 +38,9 @@ def repair_rates(by="model", *, as_of, minimum=None, queryset=None):
     repairs = Repair.objects.filter(opened_at__lt=cutoff_start(as_of))
     if queryset is not None:
         repairs = repairs.filter(device__in=queryset.values("pk"))
-    counts = dict(
-        ((*row[:-1],), row[-1])
-        for row in repairs.values(*(f"device__{f}" for f in fields))
-        .annotate(n=Count("id"))
-        .values_list(*(f"device__{f}" for f in fields), "n")
-        .order_by()
-    )
+    device_fields = [f"device__{f}" for f in fields]
+    grouped = repairs.values(*device_fields).annotate(n=Count("id")).values_list(*device_fields, "n").order_by()
+    counts = {tuple(row[:-1]): row[-1] for row in grouped}
     rows = []
     for key, (devices, days) in exposure.items():
         if devices < minimum or not days:
@@ -52,8 +48,16 @@ def repair_rates(by="model", *, as_of, minimum=None, queryset=None):
         years = days / DAYS_PER_YEAR
         n = counts.get(key, 0)
         label = " ".join(str(part) for part in key[1:]) if by == "model" else (key[0] or "—")
-        rows.append({"key": key[0], "label": label, "devices": devices, "device_years": years,
-                     "repairs": n, "rate": n / years * 100})
+        rows.append(
+            {
+                "key": key[0],
+                "label": label,
+                "devices": devices,
+                "device_years": years,
+                "repairs": n,
+                "rate": n / years * 100,
+            }
+        )
     return sorted(rows, key=lambda row: (-row["rate"], row["label"]))
 
 
@@ -79,8 +83,12 @@ def outcome_shares(*, year=None):
     return {
         "total": total,
         "rows": [
-            {"outcome": value, "label": label, "repairs": counts.get(value, 0),
-             "share": counts.get(value, 0) / total if total else None}
+            {
+                "outcome": value,
+                "label": label,
+                "repairs": counts.get(value, 0),
+                "share": counts.get(value, 0) / total if total else None,
+            }
             for value, label in Repair.Outcome.choices
         ],
     }
@@ -90,15 +98,22 @@ def barrier_distribution(*, year=None):
     """End-of-life repairs by ORDS barrier (unknown barrier counted apart)."""
     bounds = year_bounds(year) if year else (None, None)
     counts = dict(
-        _closed(*bounds).filter(outcome=Repair.Outcome.END_OF_LIFE)
-        .values_list("barrier").annotate(n=Count("id")).order_by()
+        _closed(*bounds)
+        .filter(outcome=Repair.Outcome.END_OF_LIFE)
+        .values_list("barrier")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     total = sum(counts.values())
     return {
         "total": total,
         "rows": [
-            {"barrier": value, "label": label, "repairs": counts.get(value, 0),
-             "share": counts.get(value, 0) / total if total else None}
+            {
+                "barrier": value,
+                "label": label,
+                "repairs": counts.get(value, 0),
+                "share": counts.get(value, 0) / total if total else None,
+            }
             for value, label in Repair.Barrier.choices
         ],
     }
@@ -106,8 +121,9 @@ def barrier_distribution(*, year=None):
 
 def replacement_price_expression(prefix="device__"):
     """€ HT a replacement would cost: the device's expected price, else the model's, else its own."""
-    return Coalesce(f"{prefix}replacement_price", f"{prefix}model__reference_price", f"{prefix}purchase_price",
-                    output_field=MONEY)
+    return Coalesce(
+        f"{prefix}replacement_price", f"{prefix}model__reference_price", f"{prefix}purchase_price", output_field=MONEY
+    )
 
 
 def cost_and_time(*, year=None):
@@ -120,12 +136,15 @@ def cost_and_time(*, year=None):
     closed = _closed(*bounds)
     priced = closed.filter(cost__isnull=False).annotate(replacement=replacement_price_expression())
     totals = priced.filter(replacement__isnull=False).aggregate(
-        repairs=Count("id"), cost=Coalesce(Sum("cost"), Decimal(0), output_field=MONEY),
+        repairs=Count("id"),
+        cost=Coalesce(Sum("cost"), Decimal(0), output_field=MONEY),
         price=Coalesce(Sum("replacement"), Decimal(0), output_field=MONEY),
     )
     days = list(
         closed.annotate(days=DaysBetween(TruncDate("opened_at"), TruncDate("closed_at")))
-        .values_list("days").annotate(n=Count("id")).order_by("days")
+        .values_list("days")
+        .annotate(n=Count("id"))
+        .order_by("days")
     )
     count = sum(n for _, n in days)
     mean = sum(d * n for d, n in days) / count if count else None
@@ -136,8 +155,11 @@ def cost_and_time(*, year=None):
             median = d
             break
     return {
-        "costed_repairs": totals["repairs"], "cost_eur": totals["cost"], "replacement_eur": totals["price"],
+        "costed_repairs": totals["repairs"],
+        "cost_eur": totals["cost"],
+        "replacement_eur": totals["price"],
         "cost_share": (totals["cost"] / totals["price"]) if totals["price"] else None,
-        "closed_repairs": count, "mean_days": mean, "median_days": median,
+        "closed_repairs": count,
+        "mean_days": mean,
+        "median_days": median,
     }
-

@@ -25,7 +25,9 @@ def current_owner():
     """The one owner of this instance, from settings (``PROLONGE_OWNER_*`` environment variables)."""
     return Owner(
         name=settings.PROLONGE["OWNER_NAME"],
-        siret=(getattr(settings, "PROLONGE_OWNER_SIRET", "") or settings.PROLONGE.get("OWNER_SIRET", "")).replace(" ", ""),
+        siret=(getattr(settings, "PROLONGE_OWNER_SIRET", "") or settings.PROLONGE.get("OWNER_SIRET", "")).replace(
+            " ", ""
+        ),
         address=getattr(settings, "PROLONGE_OWNER_ADDRESS", "") or settings.PROLONGE.get("OWNER_ADDRESS", ""),
     )
 
@@ -58,7 +60,8 @@ def inclusion(owner, year, *, as_of=None):
     totals = donations.aggregate(donations=Count("pk"), associations=Count("association", distinct=True))
     totals["devices"] = ClaimLine.objects.filter(claim__donation__in=donations, active=True).count()
     answers = FollowUp.objects.filter(donation__in=donations, submitted_at__lt=cutoff_start(as_of)).aggregate(
-        answered=Count("pk"), beneficiaries=Coalesce(Sum("beneficiaries"), 0),
+        answered=Count("pk"),
+        beneficiaries=Coalesce(Sum("beneficiaries"), 0),
         devices_in_use=Coalesce(Sum("devices_in_use"), 0),
     )
     totals.update(answers)

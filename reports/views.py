@@ -37,10 +37,10 @@ def dashboard(request):
         "f": figures,
         "owner": owner,
         "links": links,
-        "fleet_links": _fleet_links(figures["fleet"]),
         "horizon_chart": charts.bar_chart(
             _("Devices reaching their planned lifespan"),
-            _("Devices in use by the year they reach their category's planned lifespan; the table below holds the figures."),
+            _("Devices in use by the year they reach their category's planned lifespan; "
+              "the table below holds the figures."),
             [(_("already reached") if row["year"] is None else row["year"], row["devices"]) for row in horizon],
             slug="horizon",
         ),
@@ -50,12 +50,6 @@ def dashboard(request):
     }
     return render(request, "reports/dashboard.html", context)
 
-
-def _fleet_links(fleet):
-    return {
-        row["slug"]: [(status, n, links.devices(status=status.value, category=row["slug"])) for status, n in row["cells"]]
-        for row in fleet["rows"]
-    }
 
 
 def lifespan_report(request):
@@ -69,8 +63,13 @@ def lifespan_report(request):
     fleet = lifespans.survival(as_of=today, label=_("Whole fleet"))
     ranking = lifespans.model_ranking(as_of=today)
     context = {
-        "by": by, "groupings": list(lifespans.GROUPINGS), "curves": curves, "fleet": fleet,
-        "years": list(range(0, 9)), "ranking": ranking, "minimum": lifespans.min_sample(),
+        "by": by,
+        "groupings": list(lifespans.GROUPINGS),
+        "curves": curves,
+        "fleet": fleet,
+        "years": list(range(0, 9)),
+        "ranking": ranking,
+        "minimum": lifespans.min_sample(),
         "repairability": lifespans.lifespan_vs_repairability(as_of=today),
         "pyramid": lifespans.age_pyramid(as_of=today),
         "chart": charts.survival_chart(
@@ -78,7 +77,8 @@ def lifespan_report(request):
             _("Kaplan–Meier curves of the largest groups; the table holds the medians and numbers at risk."),
             curves[:5],
         ),
-        "today": today, "method": links.method("lifespan"),
+        "today": today,
+        "method": links.method("lifespan"),
     }
     return render(request, "reports/lifespans.html", context)
 
@@ -89,8 +89,10 @@ def repair_report(request):
     today = timezone.localdate()
     by_model = [row | {"model": True} for row in repairs.repair_rates("model", as_of=today)[:20]]
     context = {
-        "rate_tables": [(_("By model"), by_model),
-                        (_("By supplier"), repairs.repair_rates("supplier", as_of=today)[:20])],
+        "rate_tables": [
+            (_("By model"), by_model),
+            (_("By supplier"), repairs.repair_rates("supplier", as_of=today)[:20]),
+        ],
         "outcomes": repairs.outcome_shares(),
         "barriers": repairs.barrier_distribution(),
         "cost": repairs.cost_and_time(),
@@ -98,9 +100,11 @@ def repair_report(request):
         "method": links.method("repairs"),
     }
     context["barrier_chart"] = charts.bar_chart(
-        _("End-of-life repairs by barrier"), _("Number of repairs that ended the device's life, by ORDS barrier."),
+        _("End-of-life repairs by barrier"),
+        _("Number of repairs that ended the device's life, by ORDS barrier."),
         [(row["label"], row["repairs"]) for row in context["barriers"]["rows"] if row["barrier"]],
-        slug="barriers", label_width=220,
+        slug="barriers",
+        label_width=220,
     )
     return render(request, "reports/repairs.html", context)
 

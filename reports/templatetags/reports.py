@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 register = template.Library()
 
 GROUPING_LABELS = {
-    "category": _("Category"), "model": _("Model"), "manufacturer": _("Manufacturer"), "supplier": _("Supplier"),
+    "category": _("Category"),
+    "model": _("Model"),
+    "manufacturer": _("Manufacturer"),
+    "supplier": _("Supplier"),
 }
 
 

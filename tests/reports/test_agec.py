@@ -35,7 +35,11 @@ def test_purchases_by_product_type(purchases_2025):
     by_type = agec.purchases(2025)
     it = by_type["Matériel informatique et téléphonie"]
     assert (it["total"], it["reuse"], it["donated"], it["devices"]) == (
-        Decimal("1750"), Decimal("500"), Decimal("250"), 3)
+        Decimal("1750"),
+        Decimal("500"),
+        Decimal("250"),
+        3,
+    )
     assert it["reuse_share"] == Decimal("750") / Decimal("1750")
     assert by_type["Matériel de reprographie et d'impression"]["total"] == Decimal("300.5")
 
@@ -50,8 +54,12 @@ def test_the_declaration_validates_against_the_schema_file(purchases_2025, tmp_p
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == ",".join(agec.FIELDS)
-    assert lines[1].startswith("2025,20004697700019,Grenoble-Alpes Métropole,Matériel de reprographie et d'impression,300.50,")
-    assert lines[2].startswith("2025,20004697700019,Grenoble-Alpes Métropole,Matériel informatique et téléphonie,1750.00,500.00,250.00,0.00,")
+    assert lines[1].startswith(
+        "2025,20004697700019,Grenoble-Alpes Métropole,Matériel de reprographie et d'impression,300.50,"
+    )
+    assert lines[2].startswith(
+        "2025,20004697700019,Grenoble-Alpes Métropole,Matériel informatique et téléphonie,1750.00,500.00,250.00,0.00,"
+    )
 
 
 def test_the_schema_file_has_the_national_fields_and_17_product_types():

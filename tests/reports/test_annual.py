@@ -26,8 +26,14 @@ def year_2025(db):
     keeps = device(D(2021, 1, 1), model=model)
     device(D(2025, 2, 1), model=model, purchase_price=Decimal("800"))
     device(D(2025, 5, 1), model=model, purchase_price=Decimal("600"), acquired_as="refurbished")
-    Repair.objects.create(device=keeps, opened_at=at(D(2025, 4, 1)), closed_at=at(D(2025, 4, 3)),
-                          outcome="fixed", symptom="Clavier", cost=Decimal("50"))
+    Repair.objects.create(
+        device=keeps,
+        opened_at=at(D(2025, 4, 1)),
+        closed_at=at(D(2025, 4, 3)),
+        outcome="fixed",
+        symptom="Clavier",
+        cost=Decimal("50"),
+    )
     return {"model": model, "waiting": waiting, "keeps": keeps}
 
 
@@ -54,8 +60,14 @@ def test_a_closed_year_is_unchanged_by_next_years_changes(year_2025):
     # 2026: the waiting device is recycled, the kept one retired, a repair closed, a purchase made.
     history(year_2025["waiting"], (D(2026, 2, 1), "recycled"))
     history(year_2025["keeps"], (D(2026, 3, 1), "retired"))
-    Repair.objects.create(device=year_2025["keeps"], opened_at=at(D(2025, 12, 20)), closed_at=at(D(2026, 1, 5)),
-                          outcome="end_of_life", barrier="too_old", symptom="HS")
+    Repair.objects.create(
+        device=year_2025["keeps"],
+        opened_at=at(D(2025, 12, 20)),
+        closed_at=at(D(2026, 1, 5)),
+        outcome="end_of_life",
+        barrier="too_old",
+        symptom="HS",
+    )
     device(D(2026, 1, 10), model=year_2025["model"], purchase_price=Decimal("999"))
     journal.record(year_2025["keeps"], Event.Kind.REDEPLOYED, at=at(D(2026, 4, 1)))
     after = build()
@@ -86,7 +98,7 @@ def test_the_pdf_holds_the_same_figures_as_the_html(client, procurement, year_20
     response = client.get(reverse("reports:annual-pdf", args=[2025]))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(_pdf_text(response.content).split())
-    for section, label, value, unit in annual.rows(build()):
+    for _section, label, value, _unit in annual.rows(build()):
         assert f'<td class="num">{value}</td>' in html
         assert value in text, (label, value)
 

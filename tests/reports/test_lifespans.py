@@ -17,11 +17,11 @@ AS_OF = D(2025, 12, 31)
 def five_laptops(db):
     """Two retirements, one loss and two devices still in service (censored)."""
     model = laptop_model()
-    device(D(2020, 1, 1), (D(2021, 1, 1), "retired"), model=model)                      # 366 days, exit
+    device(D(2020, 1, 1), (D(2021, 1, 1), "retired"), model=model)  # 366 days, exit
     device(D(2020, 1, 1), (D(2022, 1, 1), "retired"), (D(2022, 3, 1), "recycled"), model=model)  # 731
-    device(D(2020, 1, 1), model=model)                                                  # 2191, censored
-    device(D(2020, 1, 1), (D(2023, 1, 1), "lost"), model=model)                         # 1096, exit
-    device(D(2024, 1, 1), model=model)                                                  # 730, censored
+    device(D(2020, 1, 1), model=model)  # 2191, censored
+    device(D(2020, 1, 1), (D(2023, 1, 1), "lost"), model=model)  # 1096, exit
+    device(D(2024, 1, 1), model=model)  # 730, censored
     return model
 
 
@@ -85,7 +85,10 @@ def test_age_pyramid_counts_devices_in_use_by_age(five_laptops):
 
 def test_lifespans_at_exit_of_a_year(five_laptops):
     assert lifespans.lifespans_at_exit(2022) == {
-        "devices": 1, "mean_years": pytest.approx(731 / 365.25), "median_years": pytest.approx(731 / 365.25)}
+        "devices": 1,
+        "mean_years": pytest.approx(731 / 365.25),
+        "median_years": pytest.approx(731 / 365.25),
+    }
 
 
 def test_lifespan_against_repairability(db):
@@ -96,7 +99,9 @@ def test_lifespan_against_repairability(db):
         device(D(2020, 1, 1), (D(2024, 1, 1), "retired"), model=good)
     rows = lifespans.lifespan_vs_repairability(as_of=AS_OF, minimum=2)
     assert [(str(r["index"]), round(r["median_years"], 2), r["devices"]) for r in rows] == [
-        ("3.0", 1.0, 2), ("8.5", 4.0, 2)]
+        ("3.0", 1.0, 2),
+        ("8.5", 4.0, 2),
+    ]
 
 
 def test_kaplan_meier_matches_lifelines_on_a_censored_fleet():

@@ -16,8 +16,14 @@ AS_OF = D(2021, 12, 31)
 
 def repair(dev, opened, closed=None, outcome="", barrier="", cost=None, symptom="Écran noir", action=""):
     return Repair.objects.create(
-        device=dev, opened_at=at(opened), closed_at=at(closed) if closed else None, outcome=outcome,
-        barrier=barrier, cost=cost, symptom=symptom, action=action,
+        device=dev,
+        opened_at=at(opened),
+        closed_at=at(closed) if closed else None,
+        outcome=outcome,
+        barrier=barrier,
+        cost=cost,
+        symptom=symptom,
+        action=action,
     )
 
 
@@ -45,7 +51,11 @@ def test_repair_rate_per_100_device_years(workshop):
 def test_outcome_shares_and_barriers(workshop):
     shares = repairs.outcome_shares()
     assert shares["total"] == 3
-    assert [(r["outcome"], r["repairs"]) for r in shares["rows"]] == [("fixed", 2), ("repairable", 0), ("end_of_life", 1)]
+    assert [(r["outcome"], r["repairs"]) for r in shares["rows"]] == [
+        ("fixed", 2),
+        ("repairable", 0),
+        ("end_of_life", 1),
+    ]
     assert shares["rows"][0]["share"] == pytest.approx(2 / 3)
     barriers = {r["barrier"]: r["repairs"] for r in repairs.barrier_distribution()["rows"]}
     assert barriers["spare_parts_unavailable"] == 1 and barriers["lack_of_equipment"] == 0
@@ -66,7 +76,11 @@ def test_ords_export_has_the_v03_columns_and_codes(workshop):
     assert list(table[0]) == ords.COLUMNS
     first, eol, _, still_open = table
     assert (first["product_category"], first["product_category_id"], first["brand"]) == ("Laptop", "16", "Lenovo")
-    assert (first["repair_status"], first["event_date"], first["year_of_manufacture"]) == ("Fixed", "2020-03-05", "2020")
+    assert (first["repair_status"], first["event_date"], first["year_of_manufacture"]) == (
+        "Fixed",
+        "2020-03-05",
+        "2020",
+    )
     assert first["problem"] == "Écran noir — Nappe changée"
     assert first["product_age"] == "0.2" and first["country"] == "FRA"
     assert (eol["repair_status"], eol["repair_barrier_if_end_of_life"]) == ("End of life", "Spare parts not available")

@@ -46,8 +46,9 @@ def _budget(url):
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_every_page_keeps_the_budget_and_a_constant_query_count(client, procurement, generated_fleet, url,
-                                                               django_assert_max_num_queries):
+def test_every_page_keeps_the_budget_and_a_constant_query_count(
+    client, procurement, generated_fleet, url, django_assert_max_num_queries
+):
     client.force_login(procurement)
     with django_assert_max_num_queries(_budget(url)):
         response = client.get(url)
@@ -91,7 +92,7 @@ def test_dashboard_figures_link_to_the_device_list_and_the_method_page(client, p
     assert 'href="/devices/?status=in_service&amp;category=' in html
     assert 'href="/methode/#taux-reemploi-decret-2023-266"' in html
     assert 'href="/methode/#achats-agec"' in html
-    assert "<title id=\"horizon-t\">" in html and "<desc id=\"horizon-d\">" in html
+    assert '<title id="horizon-t">' in html and '<desc id="horizon-d">' in html
 
 
 def test_years_outside_the_range_are_not_found(client, procurement):

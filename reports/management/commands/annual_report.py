@@ -41,14 +41,17 @@ class Command(BaseCommand):
                 text = json.dumps(report, default=_json_default, ensure_ascii=False, indent=2)
             else:
                 text = None
-            handle = self.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
-            try:
-                if text is not None:
-                    handle.write(text)
-                else:
-                    writer = csv.writer(handle, lineterminator="\n")
-                    writer.writerow(["section", "indicateur", "valeur", "unite"])
-                    writer.writerows(annual.rows(report))
-            finally:
-                if handle is not self.stdout:
-                    handle.close()
+            if output == "-":
+                self._write(self.stdout, text, report)
+            else:
+                with open(output, "w", encoding="utf-8", newline="") as handle:
+                    self._write(handle, text, report)
+
+    @staticmethod
+    def _write(handle, text, report):
+        if text is not None:
+            handle.write(text)
+            return
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["section", "indicateur", "valeur", "unite"])
+        writer.writerows(annual.rows(report))
