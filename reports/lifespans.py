@@ -25,7 +25,7 @@ from statistics import NormalDist
 
 from django.conf import settings
 from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
+from django.db.models.functions import Cast, Coalesce, Floor, Greatest, TruncDate
 
 from inventory.footprint import DAYS_PER_YEAR, OUT_OF_SERVICE, DaysBetween
 from inventory.models import Device, Event
@@ -296,7 +296,8 @@ def age_pyramid(*, as_of, max_years=10, queryset=None):
     """
     queryset = Device.objects.all() if queryset is None else queryset
     start = Coalesce("use_date", "purchase_date", output_field=DateField())
-    age = Cast(DaysBetween(start, Value(as_of)) / Value(DAYS_PER_YEAR), IntegerField())
+    # Floor before the cast: PostgreSQL rounds a cast to integer, SQLite truncates.
+    age = Cast(Floor(DaysBetween(start, Value(as_of)) / Value(DAYS_PER_YEAR)), IntegerField())
     rows = (
         queryset.filter(status__in=ACTIVE)
         .annotate(start=start)
