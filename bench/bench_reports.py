@@ -115,12 +115,17 @@ def main():
     year = today.year - 1
     owner = sources.current_owner()
 
+    from reports.db import without_jit
+
+    @without_jit()
     def our_lifespans():
         return {c.key: c.median_days for c in lifespans.survival_by("category", as_of=today, minimum=1)}
 
+    @without_jit()
     def our_annual():
         return annual.build(year=year, owner=owner)
 
+    @without_jit()
     def our_dashboard():
         return queries.dashboard(owner=owner, today=today)
 

@@ -18,6 +18,7 @@ from config.roles import require_staff
 
 from . import agec, annual, charts, lifespans, links, ords, queries, repairs, sources
 from . import open_data as opendata
+from .db import without_jit
 
 MAX_YEAR_SPAN = 30
 
@@ -26,6 +27,7 @@ def _staff(request):
     require_staff(request)
 
 
+@without_jit()
 def dashboard(request):
     """``/reports/``: procurement's landing page (figures of the current year)."""
     _staff(request)
@@ -52,6 +54,7 @@ def dashboard(request):
 
 
 
+@without_jit()
 def lifespan_report(request):
     """``/reports/lifespans/?by=category|model|manufacturer|supplier``: Kaplan–Meier tables."""
     _staff(request)
@@ -83,6 +86,7 @@ def lifespan_report(request):
     return render(request, "reports/lifespans.html", context)
 
 
+@without_jit()
 def repair_report(request):
     """``/reports/repairs/``: repair rates, outcomes, barriers, costs and time to repair."""
     _staff(request)
@@ -109,6 +113,7 @@ def repair_report(request):
     return render(request, "reports/repairs.html", context)
 
 
+@without_jit()
 def ords_export(request):
     """Every repair as ORDS v0.3 CSV."""
     _staff(request)
@@ -125,6 +130,7 @@ def _year(year):
     return year
 
 
+@without_jit()
 def annual_report(request, year):
     """``/reports/annual/<year>/``: the REEN report's IT-equipment chapter (printable)."""
     _staff(request)
@@ -132,6 +138,7 @@ def annual_report(request, year):
     return render(request, "reports/annual.html", annual.context(report))
 
 
+@without_jit()
 def annual_report_pdf(request, year):
     """The same report as PDF."""
     _staff(request)
@@ -143,6 +150,7 @@ def annual_report_pdf(request, year):
     return response
 
 
+@without_jit()
 def agec_declaration(request, year):
     """The AGEC declaration CSV of ``year`` (refused, with the reason, without a SIRET)."""
     _staff(request)
@@ -157,6 +165,7 @@ def agec_declaration(request, year):
 
 
 @login_not_required
+@without_jit()
 def open_data(request, year, fmt):
     """Indicators of ``year`` as CSV or JSON; public when the authority enables it in settings."""
     if fmt not in ("csv", "json"):

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from reports import annual, pdf, sources
+from reports.db import without_jit
 
 
 def _json_default(value):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="file to write ('-' for standard output)")
 
     def handle(self, *, year, format, output, **options):
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(settings.LANGUAGE_CODE), without_jit():
             report = annual.build(year=year, owner=sources.current_owner())
             if format == "pdf":
                 if output == "-":
