@@ -248,6 +248,8 @@ def rows(report):
     s, e = _("Exits of the year"), r["exits"]
     for route, n in e["by_route"].items():
         add(s, _("Left by route: %(route)s") % {"route": Status(route).label}, n, unit=_("devices"))
+    for basis, n in r["inclusion"].get("by_basis", {}).items():
+        add(s, _("Donated under %(basis)s") % {"basis": basis}, n, unit=_("devices"))
     add(s, _("Redeployed internally (not counted in the reuse ratio)"), e["redeployed"], unit=_("events"))
     add(s, _("Recycled"), e["recycled_tonnes"], "dec1", _("tonnes (shipment register not kept yet)"))
     ratio = e["reuse_ratio"]

@@ -42,6 +42,8 @@ def reuse_ratio(owner, year):
 def inclusion(owner, year, *, as_of=None):
     """Donations handed over in ``year`` and what associations reported in follow-ups (3 queries).
 
+    ``by_basis``: devices donated per legal basis of the receiving association (L. 3212-2 item).
+
     Follow-ups answered after the end of ``as_of`` are left out, so that a closed year's report
     does not move when a late answer arrives. Reads reuse's tables (read only).
     """
@@ -58,7 +60,13 @@ def inclusion(owner, year, *, as_of=None):
     start, end = cutoff_start(dt.date(year - 1, 12, 31)), cutoff_start(dt.date(year, 12, 31))
     donations = Donation.objects.filter(handed_over_at__gte=start, handed_over_at__lt=end)
     totals = donations.aggregate(donations=Count("pk"), associations=Count("association", distinct=True))
-    totals["devices"] = ClaimLine.objects.filter(claim__donation__in=donations, active=True).count()
+    lines = ClaimLine.objects.filter(claim__donation__in=donations, active=True)
+    by_basis = dict(
+        lines.values_list("claim__association__eligibility__legal_basis").annotate(n=Count("pk")).order_by()
+    )
+    totals["devices"] = sum(by_basis.values())
+    # Devices donated by legal basis (CG3P L. 3212-2 item of the association's eligibility).
+    totals["by_basis"] = {basis or "—": n for basis, n in sorted(by_basis.items(), key=lambda i: i[0] or "")}
     answers = FollowUp.objects.filter(donation__in=donations, submitted_at__lt=cutoff_start(as_of)).aggregate(
         answered=Count("pk"),
         beneficiaries=Coalesce(Sum("beneficiaries"), 0),
