@@ -21,6 +21,9 @@ from . import open_data as opendata
 from .db import without_jit
 
 MAX_YEAR_SPAN = 30
+# Page budget (≤ 1,000 elements): groups in the lifespan table, models at each end of a ranking.
+MAX_GROUPS = 15
+RANK_EACH_END = 3
 
 
 def _staff(request):
@@ -46,6 +49,12 @@ def dashboard(request):
             [(_("already reached") if row["year"] is None else row["year"], row["devices"]) for row in horizon],
             slug="horizon",
         ),
+        "fleet_chart": charts.bar_chart(
+            _("Devices by status"),
+            _("Number of devices in each status today; the table above gives them by category."),
+            [(status.label, n) for status, n in figures["fleet"]["totals"]],
+            slug="fleet", label_width=170,
+        ),
         "method": {key: links.method(key) for key in links.ANCHORS},
         "device_list": links.devices(),
         "siret_missing": not owner.siret,
@@ -62,19 +71,32 @@ def lifespan_report(request):
     if by not in lifespans.GROUPINGS:
         by = "category"
     today = timezone.localdate()
-    curves = lifespans.survival_by(by, as_of=today)[:25]
+    curves = lifespans.survival_by(by, as_of=today)[:MAX_GROUPS]
     fleet = lifespans.survival(as_of=today, label=_("Whole fleet"))
     ranking = lifespans.model_ranking(as_of=today)
+    for group in ranking:
+        # The longest- and shortest-lived models of each category (all of them when few).
+        models = group["models"]
+        few = len(models) <= 2 * RANK_EACH_END
+        group["shown"] = models if few else models[:RANK_EACH_END] + models[-RANK_EACH_END:]
+    pyramid = lifespans.age_pyramid(as_of=today)
     context = {
         "by": by,
         "groupings": list(lifespans.GROUPINGS),
         "curves": curves,
         "fleet": fleet,
-        "years": list(range(0, 9)),
+        "years": list(range(0, 9, 2)),
         "ranking": ranking,
         "minimum": lifespans.min_sample(),
         "repairability": lifespans.lifespan_vs_repairability(as_of=today),
-        "pyramid": lifespans.age_pyramid(as_of=today),
+        "pyramid": pyramid,
+        "pyramid_chart": charts.bar_chart(
+            _("Devices in use by age"),
+            _("Devices in stock, in service or in repair by whole years of age, every category; "
+              "the table below gives them by category."),
+            [(f"{band} a", sum(row["counts"][band] for row in pyramid["rows"])) for band in pyramid["bands"]],
+            slug="pyramid", label_width=60,
+        ),
         "chart": charts.survival_chart(
             _("Share of devices still in service by years of service"),
             _("Kaplan–Meier curves of the largest groups; the table holds the medians and numbers at risk."),
