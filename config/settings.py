@@ -223,7 +223,20 @@ PROLONGE = {
     "REUSE_MAX_AGE_YEARS": 10,
     # Loi AGEC art. 58 / décret 2024-134: share of purchases from reuse, by year.
     "AGEC_TARGETS": {2024: 0.20, 2027: 0.25, 2030: 0.30},
+    "OWNER_ADDRESS": os.environ.get("PROLONGE_OWNER_ADDRESS", ""),
+    # Loi AGEC: share of purchases with recycled content, by year (décret 2024-134 annex, NOT YET
+    # VERIFIED: empty until someone checks the annex for "matériel informatique et téléphonie").
+    "AGEC_RECYCLED_TARGETS": {},
+    # Open data: indicators downloadable without login at /reports/open-data/ when on.
+    "REPORTS_OPEN_DATA_PUBLIC": env_bool("PROLONGE_REPORTS_OPEN_DATA_PUBLIC", False),
+    # Reports: a group (model, supplier…) needs this many devices to be ranked or charted.
+    "REPORTS_MIN_SAMPLE": int(os.environ.get("PROLONGE_REPORTS_MIN_SAMPLE", "30")),
 }
+
+# The authority's identity on legal exports (AGEC declaration, agreements): SIRET (14 digits)
+# and postal address. The AGEC declaration refuses to export without the SIRET.
+PROLONGE_OWNER_SIRET = PROLONGE["OWNER_SIRET"]
+PROLONGE_OWNER_ADDRESS = PROLONGE["OWNER_ADDRESS"]
 
 DEMO_USERNAMES = ("admin", "technicien", "achats", "association")
 DEMO_PASSWORD = "prolonge-demo"

@@ -4,16 +4,20 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
-from .roles import ASSOCIATION, roles_of
+from .roles import ASSOCIATION, PROCUREMENT, TECHNICIAN, roles_of
 
 
 def home(request):
-    """Association members land on their portal, the authority's staff on the device list."""
-    if roles_of(request.user) == {ASSOCIATION}:
+    """Association members land on their portal, procurement on the reports dashboard, the
+    other staff (technicians keep theirs) on the device list."""
+    roles = roles_of(request.user)
+    if roles == {ASSOCIATION}:
         try:
             return redirect(reverse("reuse:catalogue"))
         except NoReverseMatch:
             pass
+    if PROCUREMENT in roles and TECHNICIAN not in roles:
+        return redirect("reports:dashboard")
     return redirect("inventory:device-list")
 
 

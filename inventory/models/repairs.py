@@ -14,7 +14,8 @@ class Repair(models.Model):
     """A repair, its diagnosis and outcome, aligned with the Open Repair Data Standard (ORDS)."""
 
     class FaultCategory(models.TextChoices):
-        # ORDS "problem" groups, as used by the Open Repair Alliance's shared data.
+        # Our own grouping: ORDS has no fault codelist ("problem" is free text there), so the
+        # ORDS export writes the symptom as text and this category is for our own statistics.
         POWER = "power", _("Power / battery / charger")
         DISPLAY = "display", _("Screen / display")
         STORAGE = "storage", _("Storage (disk, SSD)")
@@ -36,12 +37,13 @@ class Repair(models.Model):
         END_OF_LIFE = "end_of_life", _("Not repairable (end of life)")
 
     class Barrier(models.TextChoices):
-        # ORDS repair_barrier_if_end_of_life.
+        # ORDS v0.3 repair_barrier_if_end_of_life, its six values (codes 1–6 in that order).
         NONE = "", _("—")
         SPARE_PARTS_UNAVAILABLE = "spare_parts_unavailable", _("Spare parts not available")
         SPARE_PARTS_TOO_EXPENSIVE = "spare_parts_too_expensive", _("Spare parts too expensive")
+        NOT_REPAIRABLE_DESIGN = "not_repairable_design", _("No way to open the product")
         NO_INFORMATION = "no_information", _("Repair information not available")
-        NOT_REPAIRABLE_DESIGN = "not_repairable_design", _("Item not designed to be repaired")
+        LACK_OF_EQUIPMENT = "lack_of_equipment", _("Lack of equipment")
         TOO_OLD = "too_old", _("Item too worn out")
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("device"))
