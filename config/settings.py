@@ -177,6 +177,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Cache: progress of background jobs (imports, large exports) seen by every process ----------
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
+}
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401 (not 403) without a login.
@@ -219,6 +228,9 @@ PROLONGE = {
     "REUSE_MAX_AGE_YEARS": 10,
     # Loi AGEC art. 58 / décret 2024-134: share of purchases from reuse, by year.
     "AGEC_TARGETS": {2024: 0.20, 2027: 0.25, 2030: 0.30},
+    # Device exports above this many rows are written by a worker (a progress page, then a file)
+    # instead of streamed by a web worker; 0 streams everything.
+    "EXPORT_BACKGROUND_ROWS": int(os.environ.get("PROLONGE_EXPORT_BACKGROUND_ROWS", "200000")),
 }
 
 DEMO_USERNAMES = ("admin", "technicien", "achats", "association")

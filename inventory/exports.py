@@ -102,7 +102,7 @@ def _background_export(request, queryset, dialect):
         return None
     if queryset.count() <= threshold:
         return None
-    from .imports import services as jobs
+    from .imports import jobs
 
     job = jobs.start_device_export(user=request.user, query=exports.query_without_controls(request).urlencode(),
                                    dialect=dialect)

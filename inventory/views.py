@@ -127,7 +127,9 @@ def device_create(request):
                 messages.success(request, _("%(tag)s is registered.") % {"tag": device.asset_tag})
                 return redirect(device)
     else:
-        form = DeviceForm(initial={"asset_tag": normalize_asset_tag(request.GET.get("asset_tag", ""))})
+        form = DeviceForm(
+            initial={"asset_tag": normalize_asset_tag(request.GET.get("asset_tag", "")) or services.next_asset_tag()}
+        )
     return render(request, "inventory/device_form.html", {"form": form, "device": None})
 
 
