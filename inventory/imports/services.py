@@ -264,7 +264,7 @@ class _Run:
         if raw is None:
             return
         try:
-            status = cells.choice(raw, self.profile.statuses, what=_("status"))
+            status = cells.choice(raw, self.profile.statuses, what="status")
         except CellError:
             row.errors.append((self.column_label("status"), _(
                 "Status “%(value)s” is not in the status table of profile %(profile)s: add it to the table."
