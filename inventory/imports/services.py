@@ -414,11 +414,16 @@ class _Run:
             v = row.values
             if row.action == "created":
                 status = v.get("status") or Status.IN_STOCK
+                fields = {name: v[name] for name in DEVICE_FIELDS if name in v}
+                # Foreign keys as ids: the related descriptors cost ~10 µs a row at 100k rows.
+                for name in ("model", "site", "department"):
+                    if name in fields:
+                        related = fields.pop(name)
+                        fields[f"{name}_id"] = None if related is None else related.pk
                 device = Device(
                     asset_tag=v["asset_tag"], status=status,
                     status_changed_at=_status_date(v, status) or now,
-                    manufacturer=v["model"].manufacturer,
-                    **{name: v[name] for name in DEVICE_FIELDS if name in v},
+                    manufacturer=v["model"].manufacturer, **fields,
                 )
                 new_devices.append((row, device))
             elif row.action == "updated":
@@ -431,10 +436,11 @@ class _Run:
                 updated.append((row, device))
         if new_devices:
             Device.objects.bulk_create([device for _row, device in new_devices], batch_size=BATCH_ROWS)
+            note = _("Imported from %(source)s") % {"source": source}
             for row, device in new_devices:
                 events.append(journal.event(
                     device.pk, Event.Kind.IMPORTED, actor=self.actor, to_status=device.status,
-                    at=device.status_changed_at, note=_("Imported from %(source)s") % {"source": source},
+                    at=device.status_changed_at, note=note,
                     data={"source": source, "row": row.number},
                 ))
         if updated:
