@@ -1,8 +1,6 @@
 """Import pages and background jobs: upload → check → report → confirm → progress → result;
 large exports as a job; the template; the next free asset tag; LibreOffice opens our CSV."""
 
-import csv
-import io
 import shutil
 import subprocess
 from pathlib import Path
