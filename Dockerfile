@@ -22,4 +22,6 @@ RUN DEBUG=1 python manage.py collectstatic --noinput -v 0 \
 
 USER prolonge
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# --timeout 60, deliberately: exports above PROLONGE_EXPORT_BACKGROUND_ROWS run in the worker, and a
+# streamed export ends with a trailer line, so a cut stream is never taken for a complete file.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

@@ -181,6 +181,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Cache: progress of background jobs (imports, large exports) seen by every process ----------
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
+}
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401 (not 403) without a login.
@@ -231,6 +240,9 @@ PROLONGE = {
     "REPORTS_OPEN_DATA_PUBLIC": env_bool("PROLONGE_REPORTS_OPEN_DATA_PUBLIC", False),
     # Reports: a group (model, supplier…) needs this many devices to be ranked or charted.
     "REPORTS_MIN_SAMPLE": int(os.environ.get("PROLONGE_REPORTS_MIN_SAMPLE", "30")),
+    # Device exports above this many rows are written by a worker (a progress page, then a file)
+    # instead of streamed by a web worker; 0 streams everything.
+    "EXPORT_BACKGROUND_ROWS": int(os.environ.get("PROLONGE_EXPORT_BACKGROUND_ROWS", "200000")),
 }
 
 # The authority's identity on legal exports (AGEC declaration, agreements): SIRET (14 digits)

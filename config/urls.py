@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/", include("reuse.api_urls")),
     path("api/", include("reports.api_urls")),
     path("", include("inventory.urls")),
+    path("", include("inventory.imports.urls")),
     path("", include("inventory.repairs.urls")),
     path("", include("inventory.review.urls")),
     path("", include("labels.urls")),

@@ -3,6 +3,9 @@
 Each function is one domain verb, atomic, and journals what it changes.
 """
 
+import re
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -95,3 +98,25 @@ def add_note(*, device, text, actor=None, attachment=None):
     if not (text or "").strip() and not attachment:
         raise ValidationError({"note": _("Write a note or attach a photo.")})
     return journal.record(device, Event.Kind.NOTE, actor=actor, note=text.strip(), attachment=attachment or "")
+
+
+def next_asset_tag(prefix=None):
+    """The next free asset tag with the authority's prefix (``GAM-000124`` after ``GAM-000123``).
+
+    Only tags of the form ``PREFIX-digits`` count; the longest ones are read first, so the
+    numeric maximum is found without scanning the fleet (at most a page of tags is read).
+    """
+    prefix = (prefix or settings.PROLONGE["ASSET_TAG_PREFIX"]).upper()
+    from django.db.models.functions import Length
+
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+    candidates = (Device.objects.filter(asset_tag__startswith=f"{prefix}-").annotate(length=Length("asset_tag"))
+                  .order_by("-length", "-asset_tag").values_list("asset_tag", flat=True)[:100])
+    numbers = [int(match.group(1)) for tag in candidates if (match := pattern.match(tag))]
+    width = 6
+    number = max(numbers, default=0) + 1
+    while True:
+        tag = f"{prefix}-{number:0{width}d}"
+        if not Device.objects.filter(asset_tag=tag).exists():
+            return tag
+        number += 1

@@ -19,3 +19,6 @@ def send_review_digests(force=False):
     from .review.digest import send_weekly_digests
 
     return send_weekly_digests(force=force)
+
+
+from .imports.tasks import run_file_job  # noqa: E402,F401 — registered with the worker

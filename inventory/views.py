@@ -1,8 +1,5 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +7,7 @@ from django.views.decorators.http import require_POST
 from config.roles import require_staff
 from config.web import add_service_errors, paginate, query_without_page
 
-from . import lifecycle, queries, services
+from . import exports, lifecycle, queries, services
 from .filters import DeviceFilterSet
 from .forms import DeviceEditForm, DeviceForm, TransitionForm
 from .models import normalize_asset_tag
@@ -47,61 +44,21 @@ def _page_size(request):
 
 
 def device_export(request):
-    """CSV of the filtered list, streamed so that 100k rows do not sit in memory."""
+    """The filtered list as CSV (spreadsheet dialect, or ``?dialect=machine``), streamed."""
     require_staff(request)
-    filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
-    header = [
-        "asset_tag",
-        "serial_number",
-        "status",
-        "category",
-        "manufacturer",
-        "model",
-        "site",
-        "department",
-        "assignee",
-        "purchase_date",
-        "purchase_price",
-        "acquired_as",
-        "warranty_end",
-        "age_years",
-        "book_value",
-        "embodied_kgco2e",
-        "planned_renewal_year",
-    ]
-
-    def rows():
-        yield header
-        for d in filterset.qs.iterator(chunk_size=2000):
-            yield [
-                d.asset_tag,
-                d.serial_number,
-                d.status,
-                d.model.category.slug,
-                d.model.manufacturer,
-                d.model.name,
-                d.site.full_name if d.site else "",
-                d.department.code if d.department else "",
-                d.assignee,
-                d.purchase_date or "",
-                d.purchase_price if d.purchase_price is not None else "",
-                d.acquired_as,
-                d.warranty_end or "",
-                f"{d.age_years:.1f}" if d.age_years is not None else "",
-                d.book_value if d.book_value is not None else "",
-                d.embodied_kgco2e if d.embodied_kgco2e is not None else "",
-                d.planned_renewal_year or "",
-            ]
-
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="appareils.csv"'
-    return response
+    return exports.device_export(request)
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def device_export_xlsx(request):
+    """The filtered list as an XLSX sheet."""
+    require_staff(request)
+    return exports.device_export(request, file_format="xlsx")
+
+
+def journal_export(request):
+    """The journal of the filtered devices as CSV."""
+    require_staff(request)
+    return exports.journal_export(request)
 
 
 def device_detail(request, asset_tag):
@@ -168,7 +125,9 @@ def device_create(request):
                 messages.success(request, _("%(tag)s is registered.") % {"tag": device.asset_tag})
                 return redirect(device)
     else:
-        form = DeviceForm(initial={"asset_tag": normalize_asset_tag(request.GET.get("asset_tag", ""))})
+        form = DeviceForm(
+            initial={"asset_tag": normalize_asset_tag(request.GET.get("asset_tag", "")) or services.next_asset_tag()}
+        )
     return render(request, "inventory/device_form.html", {"form": form, "device": None})
 
 

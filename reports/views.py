@@ -8,7 +8,7 @@ import io
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -190,12 +190,12 @@ def agec_declaration(request, year):
 @without_jit()
 def open_data(request, year, fmt):
     """Indicators of ``year`` as CSV or JSON; public when the authority enables it in settings."""
-    if fmt not in ("csv", "json"):
-        raise Http404
     if not settings.PROLONGE.get("REPORTS_OPEN_DATA_PUBLIC"):
         if not request.user.is_authenticated:
-            raise PermissionDenied
+            return redirect_to_login(request.get_full_path())
         require_staff(request)
+    if fmt not in ("csv", "json"):
+        raise Http404
     rows = opendata.indicators(year=_year(year), owner=sources.current_owner())
     if fmt == "json":
         return JsonResponse({"schema": opendata.SCHEMA_URL, "data": rows}, json_dumps_params={"ensure_ascii": False})

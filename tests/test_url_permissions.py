@@ -38,6 +38,7 @@ PUBLIC = {
     "set_language",
     "reuse:apply",
     "reuse:apply-done",
+    "reports:open-data-schema",  # the Table Schema of the open-data file: no data in it
 }
 # The association portal (reuse views that call ``_portal``: members see their own things).
 PORTAL = {

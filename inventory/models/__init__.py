@@ -3,9 +3,11 @@
 - ``register``: the catalogue, sites, departments and devices;
 - ``journal``: the append-only ``Event`` (written only by ``inventory.journal``);
 - ``repairs``: ``Repair``;
-- ``review``: the review's thresholds (``ReviewSettings``) and findings (``Flag``).
+- ``review``: the review's thresholds (``ReviewSettings``) and findings (``Flag``);
+- ``imports``: saved import mappings and background file jobs.
 """
 
+from .imports import FileJob, ImportProfile
 from .journal import Event, EventQuerySet
 from .register import (
     AcquiredAs,
@@ -30,7 +32,9 @@ __all__ = [
     "DeviceModel",
     "Event",
     "EventQuerySet",
+    "FileJob",
     "Flag",
+    "ImportProfile",
     "Ownership",
     "Repair",
     "ReviewSettings",

@@ -5,11 +5,10 @@ form is sent with ``fetch`` and the answer (JSON) is shown in a live region; wit
 normal POST comes back to the page (post/redirect/get) with the message.
 """
 
-import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from config.roles import require_staff
 
-from .. import queries, services
+from .. import exports, queries, services
 from ..forms import CampaignForm, ScanForm
 from ..models import AuditCampaign, Sighting
 from ..qr import decode_image
@@ -148,30 +147,4 @@ def campaign_report_csv(request, pk):
     """The whole report as CSV (one line per device), streamed."""
     require_staff(request)
     campaign = get_object_or_404(AuditCampaign.objects.select_related("site"), pk=pk)
-    header = ["section", "asset_tag", "model", "status", "registered_site", "seen_site", "seen_at", "seen_by",
-              "read_with"]
-
-    def sighting_row(section, s):
-        return [section, s.device.asset_tag, str(s.device.model), s.device.status,
-                s.previous_site.full_name if s.previous_site else "", s.site.full_name,
-                s.seen_at.isoformat(), s.seen_by.get_username() if s.seen_by else "", s.method]
-
-    def rows():
-        yield header
-        for s in queries.seen_in_place(campaign).iterator(chunk_size=2000):
-            yield sighting_row("seen", s)
-        for s in queries.found_elsewhere(campaign).iterator(chunk_size=2000):
-            yield sighting_row("found_elsewhere", s)
-        for d in queries.missing(campaign).iterator(chunk_size=2000):
-            yield ["missing", d.asset_tag, str(d.model), d.status, d.site.full_name if d.site else "", "", "", "",
-                   ""]
-
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="inventaire-{campaign.pk}.csv"'
-    return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
+    return exports.campaign_report_csv(request, campaign)

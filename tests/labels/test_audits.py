@@ -118,10 +118,15 @@ def test_the_report_shows_the_three_lists_and_exports_them_as_csv(tech_client, c
     services.record_sighting(campaign=campaign, code="GAM-000123", actor=technician)
     page = tech_client.get(reverse("labels:audit-report", args=[campaign.pk])).content.decode()
     assert 'id="count-seen">1<' in page and 'id="count-missing">1<' in page and 'id="count-elsewhere">0<' in page
-    response = tech_client.get(reverse("labels:audit-report-csv", args=[campaign.pk]))
+    response = tech_client.get(reverse("labels:audit-report-csv", args=[campaign.pk]), {"dialect": "machine"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:2] == ["section", "asset_tag"]
-    assert sorted((r[0], r[1]) for r in rows[1:]) == [("missing", "GAM-000777"), ("seen", "GAM-000123")]
+    assert rows[-1] == ["#end", "2"]
+    assert sorted((r[0], r[1]) for r in rows[1:-1]) == [("missing", "GAM-000777"), ("seen", "GAM-000123")]
+    sheet = tech_client.get(reverse("labels:audit-report-csv", args=[campaign.pk]))
+    lines = b"".join(sheet.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("section;numéro d'inventaire") or lines[0].startswith("section;")
+    assert any(line.startswith("Manquant;GAM-000777") for line in lines)
 
 
 def test_closing_a_campaign_stops_the_scanning(tech_client, campaign):

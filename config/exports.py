@@ -1,0 +1,285 @@
+"""Every CSV and XLSX export of the project, in one place (shared kernel: inventory, labels, reuse
+and reports all export).
+
+Two dialects, chosen with ``?dialect=``:
+
+- ``spreadsheet`` (default) — what French Excel and LibreOffice open with a double click: ``;``
+  separator, UTF-8 with a BOM, French headers, labels rather than codes, local times
+  (``31/12/2024 14:05``), decimal comma;
+- ``machine`` — what a script wants, the same values the API gives: ``,`` separator, no BOM,
+  column keys as headers, codes, ISO 8601 dates and times, decimal point.
+
+Rows come in as tuples (``values_list(...).iterator(chunk_size=…)``: a server-side cursor on
+PostgreSQL, no model instance per row) and each column formats only its own value; the stream
+is written in blocks of ``BLOCK_ROWS`` rows, not one chunk per row. (The per-row model export
+cost ~47 µs a row and one HTTP chunk per row; tuples in 1,000-row chunks wrote the same file
+about five times faster — issue 15.)
+
+A file can never be mistaken for a complete one when it is not: the last line is a trailer
+(``#fin;<rows>`` / ``#end,<rows>``) written only after the last row; an error mid-stream writes
+``#interrompu`` / ``#interrupted`` and re-raises, so the connection is cut. ``is_complete()``
+checks a file, and the importer ignores the trailer.
+
+Every text cell is neutralised against formula injection (OWASP "CSV injection"): a value that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, in both
+dialects and in XLSX (where openpyxl would otherwise store such a string as a formula).
+"""
+
+import csv
+import io
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+SPREADSHEET = "spreadsheet"
+MACHINE = "machine"
+DIALECTS = (SPREADSHEET, MACHINE)
+BLOCK_ROWS = 1000
+CHUNK_SIZE = 2000
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TRAILER = {SPREADSHEET: "#fin", MACHINE: "#end"}
+INTERRUPTED = {SPREADSHEET: "#interrompu", MACHINE: "#interrupted"}
+
+
+class BadDialect(ValueError):
+    pass
+
+
+def neutralise(text):
+    """``text`` made inert in a spreadsheet: a leading ``'`` before a formula trigger."""
+    if text and text[0] in FORMULA_TRIGGERS:
+        return "'" + text
+    return text
+
+
+def unneutralise(text):
+    """The inverse of ``neutralise`` (for re-importing our own files)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_TRIGGERS:
+        return text[1:]
+    return text
+
+
+@dataclass
+class Column:
+    """One exported column: ``key`` (machine header), ``header`` (French header), a kind.
+
+    Kinds: ``text``, ``choice`` (``choices``: code → label), ``date``, ``datetime``,
+    ``decimal``, ``float`` (``digits`` after the point), ``int``.
+    """
+
+    key: str
+    header: str
+    kind: str = "text"
+    choices: dict = field(default_factory=dict)
+    digits: int = 2
+
+    def formatter(self, dialect):
+        """A function value → cell text for ``dialect`` (built once per export, not per row)."""
+        spreadsheet = dialect == SPREADSHEET
+        kind = self.kind
+        if kind == "text":
+            return lambda v: "" if v is None else neutralise(str(v))
+        if kind == "choice":
+            if spreadsheet:
+                labels = {code: str(label) for code, label in self.choices.items()}
+                return lambda v: "" if v is None else neutralise(labels.get(v, str(v)))
+            return lambda v: "" if v is None else neutralise(str(v))
+        if kind == "date":
+            if spreadsheet:
+                return lambda v: "" if v is None else v.strftime("%d/%m/%Y")
+            return lambda v: "" if v is None else v.isoformat()
+        if kind == "datetime":
+            if spreadsheet:
+                return lambda v: "" if v is None else timezone.localtime(v).strftime("%d/%m/%Y %H:%M")
+            return lambda v: "" if v is None else timezone.localtime(v).isoformat()
+        if kind in ("decimal", "float"):
+            digits = self.digits
+            if spreadsheet:
+                return lambda v: "" if v is None else f"{v:.{digits}f}".replace(".", ",")
+            if kind == "decimal":
+                return lambda v: "" if v is None else str(v)
+            return lambda v: "" if v is None else f"{v:.{digits}f}"
+        if kind == "int":
+            return lambda v: "" if v is None else str(v)
+        raise ValueError(f"unknown column kind {kind}")
+
+    def xlsx_value(self, value):
+        """The typed cell of an XLSX sheet (dates as dates, numbers as numbers, labels)."""
+        if value is None:
+            return None
+        if self.kind == "text":
+            return neutralise(str(value))
+        if self.kind == "choice":
+            return neutralise(str(self.choices.get(value, value)))
+        if self.kind == "datetime":
+            return timezone.localtime(value).replace(tzinfo=None)
+        if self.kind == "float":
+            return round(float(value), self.digits)
+        if isinstance(value, Decimal):
+            return float(value)
+        return value
+
+
+def dialect_from(request):
+    """The dialect asked for in ``?dialect=``; an unknown value is refused, not guessed."""
+    value = request.GET.get("dialect", SPREADSHEET) or SPREADSHEET
+    if value not in DIALECTS:
+        raise BadDialect(value)
+    return value
+
+
+def query_without_controls(request):
+    """The query string minus the export's own parameters (for the FilterSet)."""
+    data = request.GET.copy()
+    for key in ("dialect", "format", "page", "page_size"):
+        data.pop(key, None)
+    return data
+
+
+def bad_request(errors):
+    """The 400 answer of an export whose filters do not validate: never "all rows"."""
+    lines = [_("Invalid filter: nothing was exported.")]
+    for name, messages in errors.items():
+        lines.append(f"{name}: {' '.join(str(m) for m in messages)}")
+    return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+def csv_blocks(columns, rows, dialect=SPREADSHEET, *, block_rows=BLOCK_ROWS):
+    """Yield the CSV text of ``rows`` (tuples, one value per column) in blocks, then the trailer.
+
+    An exception from ``rows`` yields the interruption line and is re-raised: a stream that
+    stops early never ends with the trailer.
+    """
+    spreadsheet = dialect == SPREADSHEET
+    delimiter = ";" if spreadsheet else ","
+    formatters = [column.formatter(dialect) for column in columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    if spreadsheet:
+        buffer.write("\ufeff")
+    writer.writerow([str(c.header) if spreadsheet else c.key for c in columns])
+    count = 0
+    try:
+        for row in rows:
+            writer.writerow([fmt(value) for fmt, value in zip(formatters, row, strict=True)])
+            count += 1
+            if count % block_rows == 0:
+                yield _drain(buffer)
+    except Exception:
+        writer.writerow([INTERRUPTED[dialect], count])
+        yield _drain(buffer)
+        raise
+    writer.writerow([TRAILER[dialect], count])
+    yield _drain(buffer)
+
+
+def _drain(buffer):
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def csv_response(columns, rows, *, filename, dialect=SPREADSHEET):
+    """A streamed CSV download of ``rows`` (see ``csv_blocks``)."""
+    response = StreamingHttpResponse(csv_blocks(columns, rows, dialect), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def write_csv(path, columns, rows, dialect=SPREADSHEET):
+    """Write the same file to ``path`` (tasks); returns the number of rows."""
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        for block in csv_blocks(columns, rows, dialect):
+            out.write(block)
+    return count_rows(path)
+
+
+def write_xlsx(target, columns, rows, *, title="Export"):
+    """Write an XLSX sheet in openpyxl's write-only mode (rows go to disk as they come)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    from openpyxl.cell import WriteOnlyCell
+
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    date_formats = {"date": "DD/MM/YYYY", "datetime": "DD/MM/YYYY HH:MM"}
+    typed = [(column, date_formats.get(column.kind)) for column in columns]
+    for row in rows:
+        cells = []
+        for (column, number_format), value in zip(typed, row, strict=True):
+            value = column.xlsx_value(value)
+            if number_format and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_format
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    workbook.save(target)
+
+
+def xlsx_response(columns, rows, *, filename, title="Export"):
+    """An XLSX download: built on a temporary file (write-only mode), then streamed from disk."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes (and so deletes) it
+    write_xlsx(spool, columns, rows, title=title)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def count_rows(path):
+    """Rows announced by the trailer of a CSV export at ``path``, or None when it has none."""
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - 200))
+        tail = handle.read().decode("utf-8", "replace")
+    return trailer_count(tail)
+
+
+def trailer_count(text):
+    """The row count of the trailer that ends ``text``, or None (incomplete or foreign file)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    last = lines[-1]
+    for dialect, marker in TRAILER.items():
+        separator = ";" if dialect == SPREADSHEET else ","
+        if last.startswith(marker + separator):
+            number = last[len(marker) + 1 :].strip()
+            return int(number) if number.isdigit() else None
+    return None
+
+
+def is_complete(text):
+    """True when ``text`` ends with the trailer and holds as many data rows as it announces."""
+    count = trailer_count(text)
+    if count is None:
+        return False
+    last = text.rstrip().splitlines()[-1]
+    dialect = SPREADSHEET if last.startswith(TRAILER[SPREADSHEET]) else MACHINE
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";" if dialect == SPREADSHEET else ","))
+    rows = [r for r in rows if r]
+    return len(rows) - 2 == count
+
+
+def is_trailer(cells):
+    """True for the trailer or interruption line of our exports (the importer skips them)."""
+    first = (cells[0] if cells else "") or ""
+    return isinstance(first, str) and first in (*TRAILER.values(), *INTERRUPTED.values())

@@ -1,0 +1,162 @@
+"""config.exports and the exports that use it: dialects, trailer, formula neutralisation, 400s."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from python_calamine import CalamineWorkbook
+
+from config import exports
+from inventory.models import Device, Status
+from tests.factories import DeviceFactory
+
+COLUMNS = [
+    exports.Column("tag", "numéro"),
+    exports.Column("status", "statut", "choice", {"in_stock": "En stock"}),
+    exports.Column("price", "prix", "decimal"),
+    exports.Column("day", "jour", "date"),
+    exports.Column("at", "quand", "datetime"),
+]
+ROW = ("=cmd|' /C calc'!A0", "in_stock", Decimal("1234.50"), dt.date(2024, 2, 29),
+       dt.datetime(2024, 7, 1, 12, 30, tzinfo=dt.UTC))
+
+
+def text_of(blocks):
+    return "".join(blocks)
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_a_cell_that_starts_a_formula_gets_a_leading_quote(value):
+    assert exports.neutralise(value) == "'" + value
+    assert exports.unneutralise(exports.neutralise(value)) == value
+
+
+def test_the_spreadsheet_dialect_is_what_french_excel_opens():
+    text = text_of(exports.csv_blocks(COLUMNS, [ROW], exports.SPREADSHEET))
+    assert text.startswith("\ufeffnuméro;statut;prix;jour;quand\r\n")
+    assert "'=cmd|' /C calc'!A0;En stock;1234,50;29/02/2024;01/07/2024 14:30\r\n" in text
+    assert text.endswith("#fin;1\r\n")
+
+
+def test_the_machine_dialect_gives_codes_and_iso_dates():
+    text = text_of(exports.csv_blocks(COLUMNS, [ROW], exports.MACHINE))
+    assert text.startswith("tag,status,price,day,at\r\n")
+    assert "'=cmd|' /C calc'!A0,in_stock,1234.50,2024-02-29,2024-07-01T14:30:00+02:00\r\n" in text
+    assert text.endswith("#end,1\r\n")
+    assert exports.is_complete(text)
+
+
+def test_rows_are_written_in_blocks_not_one_chunk_per_row():
+    blocks = list(exports.csv_blocks(COLUMNS[:1], ((f"T{n}",) for n in range(2500)), exports.MACHINE,
+                                     block_rows=1000))
+    assert len(blocks) == 3
+    assert exports.is_complete("".join(blocks))
+
+
+def test_an_interrupted_stream_cannot_pass_for_a_complete_file():
+    def rows():
+        yield ("T1",)
+        yield ("T2",)
+        raise ConnectionError("database went away")
+
+    received = []
+    with pytest.raises(ConnectionError):
+        for block in exports.csv_blocks(COLUMNS[:1], rows(), exports.SPREADSHEET):
+            received.append(block)
+    text = "".join(received)
+    assert text.rstrip().endswith("#interrompu;2")
+    assert not exports.is_complete(text)
+    # A stream cut by the server (worker timeout) has no trailer at all.
+    assert not exports.is_complete(text_of(exports.csv_blocks(COLUMNS[:1], [("T1",)] * 3))[:-10])
+
+
+def test_a_trailer_announcing_more_rows_than_present_is_not_complete():
+    text = text_of(exports.csv_blocks(COLUMNS[:1], [("T1",), ("T2",)], exports.MACHINE))
+    assert not exports.is_complete(text.replace("T2\r\n", ""))
+
+
+# --- the device export ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_client(client, technician):
+    client.force_login(technician)
+    return client
+
+
+def body(response):
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+def test_the_device_csv_is_in_the_spreadsheet_dialect_by_default(staff_client):
+    device = DeviceFactory(asset_tag="GAM-1", purchase_price=Decimal("899.90"), notes="=HYPERLINK(\"x\")")
+    Device.objects.filter(pk=device.pk).update(status=Status.IN_SERVICE)
+    text = body(staff_client.get("/devices/export.csv")).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    header, row = rows[0], rows[1]
+    assert header[:3] == ["numéro d'inventaire", "numéro de série", "fabricant"]
+    values = dict(zip(header, row, strict=True))
+    assert values["statut"] == "En service"
+    assert values["prix d'achat (€ HT)"] == "899,90"
+    assert values["date d'achat"] == "01/01/2021"
+    assert values["notes"] == "'=HYPERLINK(\"x\")"
+    assert rows[-1] == ["#fin", "1"]
+
+
+@pytest.mark.django_db
+def test_an_invalid_filter_exports_nothing_and_answers_400(staff_client):
+    DeviceFactory()
+    for url in ("/devices/export.csv", "/devices/export.xlsx", "/devices/journal.csv"):
+        response = staff_client.get(url, {"status": "sold"})
+        assert response.status_code == 400, url
+        assert b"status" in response.content
+    assert staff_client.get("/devices/export.csv", {"dialect": "excel"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_device_export_reads_tuples_in_a_constant_number_of_queries(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for batch in (3, 30):
+        DeviceFactory.create_batch(batch)
+        with CaptureQueriesContext(connection) as queries:
+            text = body(staff_client.get("/devices/export.csv")).decode()
+        counts.append(len(queries))
+    assert text.rstrip().endswith("#fin;33")
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_the_xlsx_export_has_typed_cells_labels_and_no_formula(staff_client):
+    DeviceFactory(asset_tag="GAM-7", purchase_price=Decimal("100"), assignee="=2+3")
+    response = staff_client.get("/devices/export.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    rows = book.get_sheet_by_index(0).to_python()
+    values = dict(zip(rows[0], rows[1], strict=True))
+    assert values["numéro d'inventaire"] == "GAM-7"
+    assert values["statut"] == "En stock"
+    assert values["date d'achat"] == dt.date(2021, 1, 1)
+    assert values["prix d'achat (€ HT)"] == 100
+    assert values["attributaire"] == "'=2+3"
+
+
+@pytest.mark.django_db
+def test_the_journal_export_lists_the_filtered_devices_events(staff_client):
+    from inventory import journal
+    from inventory.models import Event
+
+    device = DeviceFactory(asset_tag="GAM-9")
+    journal.record(device, Event.Kind.NOTE, note="@admin please", at=timezone.now())
+    rows = list(csv.reader(io.StringIO(body(staff_client.get("/devices/journal.csv", {"dialect": "machine"}))
+                                       .decode())))
+    assert rows[0] == ["at", "asset_tag", "kind", "from_status", "to_status", "actor", "note"]
+    assert rows[1][1:3] == ["GAM-9", "note"] and rows[1][6] == "'@admin please"
+    assert rows[-1] == ["#end", "1"]
