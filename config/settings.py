@@ -223,6 +223,9 @@ PROLONGE = {
     "REUSE_MAX_AGE_YEARS": 10,
     # Loi AGEC art. 58 / décret 2024-134: share of purchases from reuse, by year.
     "AGEC_TARGETS": {2024: 0.20, 2027: 0.25, 2030: 0.30},
+    # Category defaults of the embodied footprint: "negaoctet" (NegaOctet data distributed by
+    # Boavizta) or "ademe2022" (ADEME–Arcep 2022 study); docs/footprint.md, page /methode/.
+    "FOOTPRINT_DATASET": os.environ.get("PROLONGE_FOOTPRINT_DATASET", "negaoctet"),
 }
 
 DEMO_USERNAMES = ("admin", "technicien", "achats", "association")

@@ -38,6 +38,7 @@ PUBLIC = {
     "set_language",
     "reuse:apply",
     "reuse:apply-done",
+    "inventory:method",
 }
 # The association portal (reuse views that call ``_portal``: members see their own things).
 PORTAL = {

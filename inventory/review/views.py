@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from ..models import Flag, ReviewSettings
 from .base import label_flags
 from .filters import FlagFilterSet
 from .forms import FlagActionForm, ReviewSettingsForm
+from .queries import flag_totals
 from .services import accept_flags, dismiss_flags, update_review_settings
 
 PAGE_SIZE = 50
@@ -36,7 +36,7 @@ def flag_list(request):
     flags = filterset.qs
     page = paginate(request, flags, PAGE_SIZE)
     label_flags(page)
-    totals = flags.order_by().aggregate(count=Count("id"), eur=Sum("savings_eur"), kg=Sum("savings_kgco2e"))
+    totals = flag_totals(flags)
     return render(request, "inventory/flag_list.html", {
         "filter": filterset, "page": page, "totals": totals, "query": query_without_page(request),
         "can_act": request.user.has_perm("inventory.change_flag"),

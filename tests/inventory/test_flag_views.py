@@ -54,7 +54,7 @@ def test_the_flags_page_costs_a_constant_number_of_queries(client, technician, f
     client.force_login(technician)
     client.get(LIST)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(LIST)
 
     assert response.context["page"].paginator.count == sum(len(tags) for tags in EXPECTED.values())

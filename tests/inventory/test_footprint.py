@@ -8,7 +8,7 @@ from inventory import footprint
 from inventory.models import Device, Status
 from tests.factories import CategoryFactory, DeviceFactory, DeviceModelFactory
 
-# DOMAIN.md §5: ADEME "Base Empreinte" figures as shipped in boaviztapi 2.5.0 (GWP column).
+# DOMAIN.md §5: NegaOctet figures as Boavizta distributes them in boaviztapi 2.5.0 (GWP column).
 DOCUMENTED = {
     "laptop": Decimal("181"), "desktop": Decimal("277"), "monitor": Decimal("64.7"),
     "smartphone": Decimal("84.0"), "tablet": Decimal("75.9"), "server": Decimal("3660"),
@@ -26,7 +26,29 @@ def test_the_data_file_holds_the_documented_factors_with_their_source_and_date()
     rows = file_rows()
 
     assert {row["category"]: (Decimal(row["kgco2e"]) if row["kgco2e"] else None) for row in rows} == DOCUMENTED
-    assert all("boaviztapi 2.5.0" in row["source"] and dt.date.fromisoformat(row["source_date"]) for row in rows)
+    dataset = footprint.DATASETS["negaoctet"]
+    assert "boaviztapi 2.5.0" in dataset.source and "Boavizta" in dataset.label
+    assert "ADEME Base Empreinte" not in dataset.label and "2018" in dataset.vintage
+    assert isinstance(dataset.retrieved, dt.date)
+
+
+# DOMAIN.md §5: the ADEME–Arcep 2022 study (manufacturing + distribution + end of life).
+ADEME_2022 = {
+    "laptop": Decimal("185.4"), "desktop": Decimal("211.0"), "monitor": Decimal("69.8"),
+    "smartphone": Decimal("85.3"), "tablet": Decimal("60.1"), "internet-box": Decimal("63.0"),
+    "external-hdd": Decimal("11.9"), "usb-stick": Decimal("2.9"),
+}
+
+
+def test_the_ademe_2022_study_is_a_second_selectable_data_set(settings):
+    ademe = footprint.factors(footprint.DATASETS["ademe2022"])
+    assert {slug: f.kgco2e for slug, f in ademe.items() if f.kgco2e is not None} == ADEME_2022
+    assert ademe["server"].kgco2e is None
+
+    settings.PROLONGE = {**settings.PROLONGE, "FOOTPRINT_DATASET": "ademe2022"}
+    assert footprint.category_factor("laptop") == Decimal("185.4")
+    settings.PROLONGE = {**settings.PROLONGE, "FOOTPRINT_DATASET": "negaoctet"}
+    assert footprint.category_factor("laptop") == Decimal("181")
 
 
 def test_printers_and_network_gear_have_no_invented_figure_and_say_why():
