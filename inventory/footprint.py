@@ -315,3 +315,20 @@ def with_footprint(queryset, *, today=None, extension_years=None, displacement=N
         extension_avoided_kgco2e=embodied_float * postponed,
         reuse_avoided_kgco2e=embodied_float * Value(float(displacement)),
     )
+
+
+def device_footprint(device, today=None):
+    """What the device page shows: embodied kg, where it comes from, years served, kg per year.
+
+    ``server_default``: a server charged its category's default (3–4× a bottom-up server): the
+    page says so and asks for a model-level figure.
+    """
+    today = today or timezone.localdate()
+    embodied, origin = embodied_origin(device)
+    until = timezone.localdate(device.status_changed_at) if device.status in OUT_OF_SERVICE else today
+    years = years_served(device.purchase_date, until)
+    return {
+        "embodied": embodied, "origin": origin, "years": years,
+        "annualised": annualised_kgco2e(embodied, years),
+        "server_default": device.model.category.slug == "server" and origin not in ("model", None),
+    }

@@ -22,6 +22,18 @@ def _ranked(flags):
     return flags.annotate(rank_eur=Coalesce("savings_eur", _FLOOR), rank_kg=Coalesce("savings_kgco2e", _FLOOR))
 
 
+def best_per_device(flags):
+    """Among ``flags``' saving findings, each device's largest (€, then kg, then the oldest)."""
+    base = flags.order_by()
+    savings = _ranked(base.filter(savings_kind__in=SAVING_KINDS))
+    better = _ranked(base.filter(savings_kind__in=SAVING_KINDS, device_id=OuterRef("device_id"))).filter(
+        Q(rank_eur__gt=OuterRef("rank_eur"))
+        | Q(rank_eur=OuterRef("rank_eur"), rank_kg__gt=OuterRef("rank_kg"))
+        | Q(rank_eur=OuterRef("rank_eur"), rank_kg=OuterRef("rank_kg"), id__lt=OuterRef("id"))
+    )
+    return savings.exclude(Exists(better))
+
+
 def savings_totals(flags):
     """Totals of ``flags`` (a Flag queryset, e.g. the filtered list) in two queries.
 
@@ -30,13 +42,7 @@ def savings_totals(flags):
     then the oldest) is counted; the others are left out. Repair costs are summed apart.
     """
     base = flags.order_by()
-    savings = _ranked(base.filter(savings_kind__in=SAVING_KINDS))
-    better = _ranked(base.filter(savings_kind__in=SAVING_KINDS, device_id=OuterRef("device_id"))).filter(
-        Q(rank_eur__gt=OuterRef("rank_eur"))
-        | Q(rank_eur=OuterRef("rank_eur"), rank_kg__gt=OuterRef("rank_kg"))
-        | Q(rank_eur=OuterRef("rank_eur"), rank_kg=OuterRef("rank_kg"), id__lt=OuterRef("id"))
-    )
-    best = savings.exclude(Exists(better))
+    best = best_per_device(base)
     totals = {}
     for row in best.values("savings_kind").annotate(
         devices=Count("device_id"), eur=Sum("savings_eur"), kg=Sum("savings_kgco2e"),
