@@ -219,11 +219,17 @@ class RepairNotReplaceRule(Rule):
         cost = _("The repair is estimated at %(estimate)s €, %(share)s %% of a new device "
                  "(%(price)s €).") % figures
         if saved.kg is None:
-            gain = _("Repaired, it serves %(years)s more years: %(eur)s € of purchase deferred, "
-                     "net of the repair (footprint n.c.).") % figures
+            gain = ngettext(
+                "Repaired, it serves %(years)s more year: %(eur)s € of purchase deferred, net of "
+                "the repair (footprint n.c.).",
+                "Repaired, it serves %(years)s more years: %(eur)s € of purchase deferred, net of "
+                "the repair (footprint n.c.).", years) % figures
         else:
-            gain = _("Repaired, it serves %(years)s more years: %(eur)s € of purchase deferred, "
-                     "net of the repair, and %(kg)s kg CO2e avoided.") % figures
+            gain = ngettext(
+                "Repaired, it serves %(years)s more year: %(eur)s € of purchase deferred, net of "
+                "the repair, and %(kg)s kg CO2e avoided.",
+                "Repaired, it serves %(years)s more years: %(eur)s € of purchase deferred, net of "
+                "the repair, and %(kg)s kg CO2e avoided.", years) % figures
         return self.make(row["id"], " ".join([why, cost, gain]), severity, savings=saved)
 
     def accept(self, flags, *, actor):
