@@ -12,8 +12,8 @@ from config.roles import ADMIN, PROCUREMENT, is_staff_member, roles_of
 
 from ..filters import DeviceFilterSet
 from ..models import Device
-from .forms import RenewalForm
 from ..queries import fleet_footprint
+from .forms import RenewalForm
 from .queries import renewal_plan
 from .services import PLANNABLE, plan_renewal, unplan_renewal
 

@@ -88,8 +88,11 @@ def update_review_settings(*, actor, **values):
 
 @transaction.atomic
 def update_category_thresholds(*, actor, rows):
-    """Set each category's own thresholds (procurement); a row with no value goes back to the
-    global thresholds. ``rows``: ``[{"category": id, "idle_days": 180 or None, …}]``."""
+    """Set each category's own review thresholds (procurement); empty ones take the global value.
+
+    ``rows``: ``[{"category": id, "idle_days": 180 or None, …}]``; a row with no value at all
+    removes the category's own thresholds.
+    """
     names = CategoryReviewSettings.OVERRIDABLE
     for row in rows:
         values = {name: row.get(name) for name in names}
