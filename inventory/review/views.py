@@ -124,7 +124,7 @@ def review_settings(request):
         for item in [form, *formset]:
             for field in item.fields.values():
                 field.disabled = True
-    names = dict((c.pk, c.name) for c in categories)
+    names = {c.pk: c.name for c in categories}
     return render(request, "inventory/flag_settings.html", {
         "form": form, "can_edit": can_edit, "settings_row": current,
         "formset": formset, "category_rows": [(names.get(f.initial.get("category")), f) for f in formset],
