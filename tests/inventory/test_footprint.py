@@ -132,3 +132,22 @@ def test_sql_annotations_match_the_python_formulas():
     assert rows[in_use.pk].annualised_kgco2e == pytest.approx(181 / (1827 / 365.25))
     assert rows[in_use.pk].extension_avoided_kgco2e == pytest.approx(72.4)
     assert rows[in_use.pk].reuse_avoided_kgco2e == pytest.approx(90.5)
+
+
+@pytest.mark.django_db
+def test_the_device_page_footprint_is_annualised_and_warns_for_a_server_on_its_category_default():
+    server = CategoryFactory(slug="server", embodied_kgco2e=None, planned_lifespan_years=7)
+    today = dt.date(2026, 3, 16)
+    default = DeviceFactory(model=DeviceModelFactory(category=server), purchase_date=dt.date(2022, 3, 16),
+                            status=Status.IN_SERVICE)
+    measured = DeviceFactory(model=DeviceModelFactory(category=server, embodied_kgco2e=Decimal("900")),
+                             purchase_date=dt.date(2022, 3, 16), status=Status.IN_SERVICE)
+
+    first = footprint.device_footprint(default, today)
+    second = footprint.device_footprint(measured, today)
+
+    # 3,660 kg (NegaOctet server row) over 1,461 days = 4.0 years: 3660 / 4.0 = 915.00 kg a year.
+    assert (first["embodied"], first["origin"], first["server_default"]) == (Decimal("3660"), "dataset", True)
+    assert first["annualised"] == Decimal("915.00")
+    # 900 kg of the model's own figure: no warning; 900 / 4.0 = 225.00.
+    assert (second["server_default"], second["annualised"]) == (False, Decimal("225.00"))
