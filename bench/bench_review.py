@@ -50,14 +50,16 @@ def naive_rows(device, repairs, snoozed, ctx, reuse_ids):
     status = device.status
     rows = {}
 
-    if "extend" not in snoozed and status in (Status.IN_SERVICE, Status.IN_STOCK):
+    if "extend" not in snoozed and status == Status.IN_SERVICE:
         lifespan = category.planned_lifespan_years
         past = device.purchase_date is not None and _add_years(device.purchase_date, lifespan) <= today
         year_ago = day_start(years_before(today, 1))
         costs = sum((r.cost if r.cost is not None else (r.estimated_cost or Decimal(0))
                      for r in repairs if r.opened_at >= year_ago), Decimal(0))
         healthy = last is None or last.outcome == Repair.Outcome.FIXED
-        supported = model.os_upgradable or (model.vendor_support_end is not None and model.vendor_support_end >= today)
+        extra = ctx.threshold("extend_years", category.pk)
+        supported = model.os_upgradable or (model.vendor_support_end is not None
+                                            and model.vendor_support_end >= years_before(today, -extra))
         if (device.planned_renewal_year is not None or past) and healthy and supported and price is not None \
                 and costs < price * t.extend_repair_share:
             rows["extend"] = {
@@ -65,6 +67,8 @@ def naive_rows(device, repairs, snoozed, ctx, reuse_ids):
                 "purchase_date": device.purchase_date, "price": price, "repairs_12m": costs,
                 "embodied": embodied, "lifespan": lifespan, "ram_gb": model.ram_gb,
                 "storage_kind": model.storage_kind, "has_battery": model.has_battery,
+                "category_id": category.pk, "ram_upgradable": model.ram_upgradable,
+                "battery_replaceable": model.battery_replaceable, "storage_upgradable": model.storage_upgradable,
             }
     if "repair_not_replace" not in snoozed and (
         status == Status.RETIRED or (status in ACTIVE and device.planned_renewal_year is not None)
@@ -73,22 +77,31 @@ def naive_rows(device, repairs, snoozed, ctx, reuse_ids):
         rows["repair_not_replace"] = {
             "id": device.pk, "status": status, "planned_renewal_year": device.planned_renewal_year,
             "price": price, "estimate": last.estimated_cost, "fault": last.fault_category, "embodied": embodied,
+            "lifespan": category.planned_lifespan_years, "category_id": category.pk,
         }
     if "warranty_ending" not in snoozed and status in ACTIVE and device.warranty_end is not None \
             and today <= device.warranty_end <= today + dt.timedelta(days=t.warranty_days):
         rows["warranty_ending"] = {"id": device.pk, "warranty_end": device.warranty_end}
-    if "idle_stock" not in snoozed and status in (Status.IN_STOCK, Status.RETIRED) \
-            and device.status_changed_at < ctx.days_ago_start(t.idle_days):
+    if "idle_stock" not in snoozed and status in (Status.IN_STOCK, Status.RETIRED) and not device.is_spare \
+            and device.status_changed_at < ctx.days_ago_start(ctx.threshold("idle_days", category.pk)):
         rows["idle_stock"] = {"id": device.pk, "status": status, "status_changed_at": device.status_changed_at,
-                              "price": price, "embodied": embodied}
+                              "price": price, "embodied": embodied, "purchase_date": device.purchase_date,
+                              "lifespan": category.planned_lifespan_years, "category_id": category.pk}
     if "not_seen" not in snoozed and status == Status.IN_SERVICE and (
-        device.last_seen is None or device.last_seen < day_start(months_before(today, t.not_seen_months))
+        device.last_seen is None
+        or device.last_seen < day_start(months_before(today, ctx.threshold("not_seen_months", category.pk)))
     ):
         rows["not_seen"] = {"id": device.pk, "last_seen": device.last_seen,
-                            "status_changed_at": device.status_changed_at}
+                            "status_changed_at": device.status_changed_at, "category_id": category.pk}
     if "claim_expired" not in snoozed and status == Status.RESERVED \
             and device.status_changed_at < ctx.days_ago_start(t.claim_pickup_days):
         rows["claim_expired"] = {"id": device.pk, "status_changed_at": device.status_changed_at}
+    open_repairs = sorted((r for r in repairs if r.closed_at is None), key=lambda r: (r.opened_at, r.pk))
+    if "repair_stalled" not in snoozed and any(
+        r.opened_at < ctx.days_ago_start(t.repair_stalled_days) for r in open_repairs
+    ):
+        rows["repair_stalled"] = {"id": device.pk, "opened": open_repairs[0].opened_at,
+                                  "estimate": open_repairs[0].estimated_cost}
     if device.pk in reuse_ids:
         rows["reuse_target"] = {"id": device.pk, "status_changed_at": device.status_changed_at,
                                 "embodied": embodied}
@@ -114,6 +127,9 @@ def naive_review(device_ids, *, today=None):
     rules = registered_rules()
     reuse = next(rule for rule in rules if rule.slug == "reuse_target")
     reuse_ids = set(reuse.rows(ctx).values_list("id", flat=True))
+    # Rules other apps register (offer_unclaimed) are evaluated by their own query.
+    foreign = {rule.slug: {row["id"]: row for row in rule.rows(ctx)} for rule in rules
+               if rule.slug in ("offer_unclaimed",)}
     counts = {"opened": 0, "updated": 0, "resolved": 0, "kept": 0}
     for device_id in device_ids:
         device = Device.objects.select_related("model__category").get(pk=device_id)
@@ -123,6 +139,7 @@ def naive_review(device_ids, *, today=None):
             resolved_at__gte=ctx.snooze_since,
         ).values_list("rule", flat=True))
         rows = naive_rows(device, repairs, snoozed, ctx, reuse_ids)
+        rows.update({slug: found[device.pk] for slug, found in foreign.items() if device.pk in found})
         for rule in rules:
             finding = rule.finding(rows[rule.slug], ctx) if rule.slug in rows else None
             flag = Flag.objects.filter(device=device, rule=rule.slug, resolved_at__isnull=True).first()
@@ -130,13 +147,17 @@ def naive_review(device_ids, *, today=None):
             if finding and flag is None:
                 Flag.objects.create(device=device, rule=rule.slug, severity=finding.severity,
                                     message=finding.message, savings_eur=finding.savings_eur,
-                                    savings_kgco2e=finding.savings_kgco2e, created_at=now, updated_at=now)
+                                    savings_kgco2e=finding.savings_kgco2e, savings_kind=finding.savings_kind,
+                                    savings_inputs=finding.savings_inputs, created_at=now, updated_at=now)
                 counts["opened"] += 1
-            elif finding and (flag.severity, flag.message, flag.savings_eur, flag.savings_kgco2e) != (
-                finding.severity, finding.message, finding.savings_eur, finding.savings_kgco2e
+            elif finding and (flag.severity, flag.message, flag.savings_eur, flag.savings_kgco2e,
+                              flag.savings_kind, flag.savings_inputs) != (
+                finding.severity, finding.message, finding.savings_eur, finding.savings_kgco2e,
+                finding.savings_kind, finding.savings_inputs,
             ):
                 flag.severity, flag.message, flag.updated_at = finding.severity, finding.message, now
                 flag.savings_eur, flag.savings_kgco2e = finding.savings_eur, finding.savings_kgco2e
+                flag.savings_kind, flag.savings_inputs = finding.savings_kind, finding.savings_inputs
                 flag.save()
                 counts["updated"] += 1
             elif finding:

@@ -243,6 +243,9 @@ PROLONGE = {
     # Device exports above this many rows are written by a worker (a progress page, then a file)
     # instead of streamed by a web worker; 0 streams everything.
     "EXPORT_BACKGROUND_ROWS": int(os.environ.get("PROLONGE_EXPORT_BACKGROUND_ROWS", "200000")),
+    # Category defaults of the embodied footprint: "negaoctet" (NegaOctet data distributed by
+    # Boavizta) or "ademe2022" (ADEME–Arcep 2022 study); docs/footprint.md, page /methode/.
+    "FOOTPRINT_DATASET": os.environ.get("PROLONGE_FOOTPRINT_DATASET", "negaoctet"),
 }
 
 # The authority's identity on legal exports (AGEC declaration, agreements): SIRET (14 digits)

@@ -43,7 +43,8 @@ class DeviceModelAdmin(admin.ModelAdmin):
         "reference_price",
         "vendor_support_end",
     ]
-    list_filter = ["category", "os_upgradable", "has_battery"]
+    list_filter = ["category", "os_upgradable", "has_battery", "ram_upgradable", "battery_replaceable",
+                   "storage_upgradable"]
     list_select_related = ["category"]
     search_fields = ["manufacturer", "name"]
 

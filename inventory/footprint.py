@@ -4,8 +4,10 @@ Every number and formula here is stated, with its source, in ``docs/footprint.md
 
 Embodied footprint (kg CO2e, whole life cycle except use) of a device, in this order:
 1. its model's own figure (``DeviceModel.embodied_kgco2e``, e.g. from a manufacturer's PCF);
-2. its category's default: ``Category.embodied_kgco2e`` when someone set it, else the ADEME
-   factor shipped in ``inventory/data/ademe_factors.csv`` for the category's code;
+2. its category's default: ``Category.embodied_kgco2e`` when someone set it, else the figure of
+   the data set in force (``settings.PROLONGE["FOOTPRINT_DATASET"]``): ``negaoctet`` — NegaOctet
+   data distributed by Boavizta, ``inventory/data/footprint_negaoctet.csv`` — or ``ademe2022``
+   — the ADEME–Arcep 2022 study, ``inventory/data/footprint_ademe2022.csv``;
 3. a Boavizta computation when the optional ``boaviztapi`` package is installed (only reached
    for categories the data file has no figure for).
 Printers and network gear have no published factor: their footprint stays unknown (None).
@@ -22,53 +24,104 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Case, DateField, DecimalField, F, FloatField, Func, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from .models import ReviewSettings
 
-FACTORS_FILE = Path(__file__).resolve().parent / "data" / "ademe_factors.csv"
-DAYS_PER_YEAR = 365.25
+DATA_DIR = Path(__file__).resolve().parent / "data"
 CENT = Decimal("0.01")
+DAYS_PER_YEAR = 365.25
 KG = DecimalField(max_digits=12, decimal_places=2)
 # Statuses in which a device no longer serves the authority: its service ended when it got there.
 OUT_OF_SERVICE = ("retired", "available", "reserved", "donated", "recycled", "lost")
 
 
 @dataclass(frozen=True)
+class Dataset:
+    """A data set of category defaults, with what a reader needs to judge it (method page)."""
+
+    key: str
+    label: str
+    source: str
+    licence: str
+    vintage: str
+    retrieved: date
+    file: Path
+
+
+DATASETS = {
+    "negaoctet": Dataset(
+        key="negaoctet",
+        label="NegaOctet, data distributed by Boavizta",
+        source="boaviztapi 2.5.0, data/crowdsourcing/ademe_base_impacts_negaoctet.csv, GWP column "
+               "(NegaOctet figures published in ADEME's Base Impacts)",
+        licence="boaviztapi: AGPL-3.0; NegaOctet data: terms of ADEME's Base Impacts",
+        vintage="NegaOctet inventory collected 2018–2021, published in ADEME's Base Impacts in "
+                "January 2023",
+        retrieved=date(2026, 11, 29),
+        file=DATA_DIR / "footprint_negaoctet.csv",
+    ),
+    "ademe2022": Dataset(
+        key="ademe2022",
+        label="ADEME–Arcep 2022 study (Impact CO2)",
+        source="incubateur-ademe/impactco2, src/data/categories/numerique.json: sum of the "
+               "manufacturing, distribution and end-of-life phases",
+        licence="see the impactco2 repository (not checked here)",
+        vintage="ADEME–Arcep study on the environmental footprint of digital technology in "
+                "France, 2022",
+        retrieved=date(2026, 12, 3),
+        file=DATA_DIR / "footprint_ademe2022.csv",
+    ),
+}
+DEFAULT_DATASET = "negaoctet"
+FACTORS_FILE = DATASETS[DEFAULT_DATASET].file
+
+
+def current_dataset():
+    """The data set of category defaults in force: ``settings.PROLONGE["FOOTPRINT_DATASET"]``."""
+    key = getattr(settings, "PROLONGE", {}).get("FOOTPRINT_DATASET", DEFAULT_DATASET)
+    return DATASETS.get(key, DATASETS[DEFAULT_DATASET])
+
+
+@dataclass(frozen=True)
 class Factor:
-    """One row of the data file: a category's default embodied footprint and where it comes from."""
+    """One row of a data file: a category's default embodied footprint."""
 
     category: str
     kgco2e: Decimal | None
-    ademe_category: str
-    ademe_type: str
-    source: str
-    source_date: date
+    dataset_category: str
+    dataset_type: str
     note: str
+    dataset: Dataset
 
 
-@lru_cache(maxsize=1)
-def factors():
-    """The data file, by category code (``laptop``, ``printer``…)."""
-    with FACTORS_FILE.open(newline="", encoding="utf-8") as handle:
+@lru_cache(maxsize=4)
+def _read(key):
+    dataset = DATASETS[key]
+    with dataset.file.open(newline="", encoding="utf-8") as handle:
         return {
             row["category"]: Factor(
                 category=row["category"],
                 kgco2e=Decimal(row["kgco2e"]) if row["kgco2e"].strip() else None,
-                ademe_category=row["ademe_category"],
-                ademe_type=row["ademe_type"],
-                source=row["source"],
-                source_date=date.fromisoformat(row["source_date"]),
+                dataset_category=row["dataset_category"],
+                dataset_type=row["dataset_type"],
                 note=row["note"],
+                dataset=dataset,
             )
             for row in csv.DictReader(handle)
         }
 
 
+def factors(dataset=None):
+    """A data file (the one in force by default), by category code (``laptop``, ``printer``…)."""
+    return _read((dataset or current_dataset()).key)
+
+
 def category_factor(slug):
-    """kg CO2e of the data file for a category code, or None (unknown code or no figure)."""
+    """kg CO2e of the data file in force for a category code, or None (unknown code or no figure)."""
     factor = factors().get(slug)
     return factor.kgco2e if factor else None
 
@@ -119,12 +172,24 @@ def boavizta_embodied(slug):
 
 def embodied_kgco2e(device):
     """Embodied kg CO2e of one device (model, then category, then data file, then Boavizta)."""
+    return embodied_origin(device)[0]
+
+
+def embodied_origin(device):
+    """(kg CO2e, where it comes from): "model", "category", "dataset", "boavizta" or None."""
     model = device.model
     category = model.category
-    for figure in (model.embodied_kgco2e, category.embodied_kgco2e, category_factor(category.slug)):
+    for figure, origin in ((model.embodied_kgco2e, "model"), (category.embodied_kgco2e, "category"),
+                           (category_factor(category.slug), "dataset")):
         if figure is not None:
-            return Decimal(figure)
-    return boavizta_embodied(category.slug)
+            return Decimal(figure), origin
+    figure = boavizta_embodied(category.slug)
+    return figure, ("boavizta" if figure is not None else None)
+
+
+def uses_category_default(device):
+    """True for a server whose footprint is a category default: the page warns (DOMAIN.md §5)."""
+    return device.model.category.slug == "server" and embodied_origin(device)[1] not in ("model", None)
 
 
 def embodied_expression(prefix=""):
@@ -250,3 +315,20 @@ def with_footprint(queryset, *, today=None, extension_years=None, displacement=N
         extension_avoided_kgco2e=embodied_float * postponed,
         reuse_avoided_kgco2e=embodied_float * Value(float(displacement)),
     )
+
+
+def device_footprint(device, today=None):
+    """What the device page shows: embodied kg, where it comes from, years served, kg per year.
+
+    ``server_default``: a server charged its category's default (3–4× a bottom-up server): the
+    page says so and asks for a model-level figure.
+    """
+    today = today or timezone.localdate()
+    embodied, origin = embodied_origin(device)
+    until = timezone.localdate(device.status_changed_at) if device.status in OUT_OF_SERVICE else today
+    years = years_served(device.purchase_date, until)
+    return {
+        "embodied": embodied, "origin": origin, "years": years,
+        "annualised": annualised_kgco2e(embodied, years),
+        "server_default": device.model.category.slug == "server" and origin not in ("model", None),
+    }

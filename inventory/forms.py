@@ -32,6 +32,7 @@ DEVICE_FIELDS = [
     "warranty_end",
     "planned_renewal_year",
     "replacement_price",
+    "is_spare",
     "notes",
 ]
 

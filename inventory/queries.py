@@ -90,3 +90,19 @@ def book_value_of(device, today=None):
     years = device.model.category.depreciation_years
     share = max(0.0, min(1.0, 1 - days / (years * DAYS_PER_YEAR)))
     return (device.purchase_price * Decimal(str(share))).quantize(Decimal("0.01"))
+
+
+def fleet_footprint(today=None):
+    """The fleet in use (in stock, in service, in repair): devices, embodied kg CO2e, and kg CO2e
+    per year (each device's embodied ÷ its years served), in one query. Devices without a
+    footprint are counted in ``unknown`` and left out of both sums (never counted as 0)."""
+    from django.db.models import Count, Sum
+
+    from .footprint import with_footprint
+
+    in_use = Device.objects.filter(status__in=["in_stock", "in_service", "in_repair"])
+    totals = with_footprint(in_use, today=today, extension_years=1, displacement=0).aggregate(
+        devices=Count("id"), embodied=Sum("embodied_kgco2e"), annualised=Sum("annualised_kgco2e"),
+        unknown=Count("id", filter=Q(embodied_kgco2e__isnull=True)),
+    )
+    return totals

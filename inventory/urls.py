@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import method, views
 
 app_name = "inventory"
 
 urlpatterns = [
+    path("methode/", method.method_page, name="method"),
     path("devices/", views.device_list, name="device-list"),
     path("devices/export.csv", views.device_export, name="device-export"),
     path("devices/export.xlsx", views.device_export_xlsx, name="device-export-xlsx"),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from config.roles import require_staff
 from config.web import add_service_errors, paginate, query_without_page
 
-from . import exports, lifecycle, queries, services
+from . import exports, footprint, lifecycle, queries, services
 from .filters import DeviceFilterSet
 from .forms import DeviceEditForm, DeviceForm, TransitionForm
 from .models import normalize_asset_tag
@@ -71,6 +71,7 @@ def device_detail(request, asset_tag):
             "device": device,
             "events": queries.journal(device),
             "flags": queries.open_flags(device),
+            "footprint": footprint.device_footprint(device),
             "transitions": [
                 (s, lifecycle.ACTION_LABELS[s]) for s in lifecycle.available_transitions(device, request.user)
             ],

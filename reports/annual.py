@@ -340,7 +340,7 @@ def context(report):
         "report": report,
         "year": report["year"],
         "sections": sections(report),
-        "sources": sorted({(f.source, f.source_date.isoformat()) for f in factors().values() if f.source}),
+        "sources": sorted({(f.dataset.source, f.dataset.vintage) for f in factors().values()}),
         "settings_targets": {"reuse": settings.PROLONGE["REUSE_TARGETS"], "agec": settings.PROLONGE["AGEC_TARGETS"]},
         "method": links.METHOD_PATH,
     }

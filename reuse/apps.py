@@ -10,11 +10,14 @@ class ReuseConfig(AppConfig):
         """Plug reuse into the register without the register importing reuse (DESIGN.md §1)."""
         from inventory.lifecycle import register_guard
         from inventory.panels import register_panel
+        from inventory.review import register_rule
 
         from .guards import ceiling_guard, claim_guard, erasure_guard
         from .panels import device_panel_context
+        from .review_rules import offer_unclaimed
 
         register_guard(erasure_guard)
         register_guard(ceiling_guard)
         register_guard(claim_guard)
+        register_rule(offer_unclaimed)
         register_panel("reuse", "reuse/_device_panel.html", device_panel_context, order=50)

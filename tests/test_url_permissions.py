@@ -39,6 +39,7 @@ PUBLIC = {
     "reuse:apply",
     "reuse:apply-done",
     "reports:open-data-schema",  # the Table Schema of the open-data file: no data in it
+    "inventory:method",
 }
 # The association portal (reuse views that call ``_portal``: members see their own things).
 PORTAL = {

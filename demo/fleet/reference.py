@@ -15,7 +15,7 @@ from inventory.models import Category, Department, DeviceModel, Repair, Site, St
 
 S = Status
 ADEME_SOURCE = (
-    "ADEME Base Empreinte, via Boavizta (boaviztapi 2.5.0, "
+    "NegaOctet (ADEME Base Impacts, 2018–2021 inventory), distributed by Boavizta (boaviztapi 2.5.0, "
     "data/crowdsourcing/ademe_base_impacts_negaoctet.csv, GWP)"
 )
 NO_FACTOR = "Aucun facteur ADEME publié pour cette catégorie : laissé vide plutôt qu'inventé."
@@ -255,6 +255,9 @@ def ensure_reference_data():
                 ram_gb=ram, storage_gb=storage, storage_kind=kind, cpu=cpu, has_battery=battery,
                 repairability_index=Decimal(repair) if repair else None,
                 vendor_support_end=dt.date(support, 12, 31), os_upgradable=upgradable,
+                # Parts a technician can change: laptops and desktops, not phones or tablets.
+                ram_upgradable=slug in ("laptop", "desktop"), storage_upgradable=slug in ("laptop", "desktop"),
+                battery_replaceable=slug == "laptop",
             )
         for year in range(first, last + 1):
             models_by_year.setdefault((slug, year), []).append(model)

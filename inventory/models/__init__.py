@@ -22,11 +22,12 @@ from .register import (
     normalize_asset_tag,
 )
 from .repairs import Repair
-from .review import Flag, ReviewSettings
+from .review import CategoryReviewSettings, Flag, ReviewSettings
 
 __all__ = [
     "AcquiredAs",
     "Category",
+    "CategoryReviewSettings",
     "Department",
     "Device",
     "DeviceModel",

@@ -126,6 +126,9 @@ class DeviceModel(models.Model):
     has_battery = models.BooleanField(_("has a battery"), default=False)
     vendor_support_end = models.DateField(_("end of vendor support"), null=True, blank=True)
     os_upgradable = models.BooleanField(_("OS still upgradable"), default=True)
+    ram_upgradable = models.BooleanField(_("RAM can be added"), default=False)
+    battery_replaceable = models.BooleanField(_("battery can be replaced"), default=False)
+    storage_upgradable = models.BooleanField(_("disk can be replaced"), default=False)
     weee_category = models.CharField(
         _("WEEE category"), max_length=1, choices=WeeeCategory.choices, blank=True,
         help_text=_("Empty: the category's. Large copiers and servers are 4° (outside the reuse ratio)."),
@@ -288,6 +291,10 @@ class Device(models.Model):
         validators=[MinValueValidator(0)],
     )
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    is_spare = models.BooleanField(
+        _("kept as a spare"), default=False,
+        help_text=_("A deliberate spare (réserve de dépannage): the review does not call it idle."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -66,6 +66,17 @@ class ReviewSettings(models.Model):
     snooze_days = models.PositiveSmallIntegerField(
         _("a dismissed or accepted finding is not raised again for (days)"), default=180
     )
+    budget_year_offset = models.PositiveSmallIntegerField(
+        _("budget year being prepared (years after the current one)"), default=1,
+        help_text=_("Only renewals planned up to that budget year call for an action."),
+    )
+    repair_stalled_days = models.PositiveSmallIntegerField(
+        _("a repair is stalled when open for more than (days)"), default=90,
+        validators=[MinValueValidator(1)],
+    )
+    offer_unclaimed_days = models.PositiveSmallIntegerField(
+        _("an offer is unclaimed after (days)"), default=60, validators=[MinValueValidator(1)],
+    )
     last_digest_week = models.CharField(max_length=10, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
     updated_by = models.ForeignKey(
@@ -90,6 +101,37 @@ class ReviewSettings(models.Model):
         return cls.objects.filter(pk=SINGLETON_ID).first() or cls(pk=SINGLETON_ID)
 
 
+class CategoryReviewSettings(models.Model):
+    """Thresholds of one category that override the global ones (empty: the global value)."""
+
+    category = models.OneToOneField(
+        "inventory.Category", on_delete=models.CASCADE, related_name="review_settings", verbose_name=_("category")
+    )
+    idle_days = models.PositiveSmallIntegerField(
+        _("idle in stock or retired for more than (days)"), null=True, blank=True
+    )
+    not_seen_months = models.PositiveSmallIntegerField(
+        _("in service and not seen by an audit for more than (months)"), null=True, blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    extend_years = models.PositiveSmallIntegerField(
+        _("extension proposed (years)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    battery_years = models.PositiveSmallIntegerField(
+        _("suggest a new battery from this age (years)"), null=True, blank=True
+    )
+
+    OVERRIDABLE = ("idle_days", "not_seen_months", "extend_years", "battery_years")
+
+    class Meta:
+        app_label = "inventory"
+        verbose_name = _("category thresholds")
+        verbose_name_plural = _("category thresholds")
+
+    def __str__(self):
+        return str(self.category)
+
+
 class Flag(models.Model):
     """A finding of the scheduled review (``inventory.review``). One open flag per (device, rule)."""
 
@@ -97,6 +139,14 @@ class Flag(models.Model):
         INFO = "info", _("Information")
         WARNING = "warning", _("Warning")
         ACTION = "action", _("Action needed")
+
+    class SavingsKind(models.TextChoices):
+        """What a finding's figures are (inventory.review.savings); totals never add two kinds."""
+
+        NONE = "", _("No figure")
+        DEFERRED = "deferred", _("Deferred purchase")
+        AVOIDED = "avoided", _("Avoided manufacturing")
+        REPAIR_COST = "repair_cost", _("Repair cost")
 
     class Resolution(models.TextChoices):
         OPEN = "", _("Open")
@@ -110,6 +160,12 @@ class Flag(models.Model):
     message = models.TextField(_("message"))
     savings_eur = models.DecimalField(_("savings (€)"), max_digits=12, decimal_places=2, null=True, blank=True)
     savings_kgco2e = models.DecimalField(_("savings (kg CO2e)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # What the two figures are (inventory.review.savings.Kind) and what they were computed from
+    # (P, E, delta, L, R, d): the pages print the formula next to the figure.
+    savings_kind = models.CharField(
+        _("kind of figure"), max_length=12, blank=True, default="", choices=SavingsKind.choices
+    )
+    savings_inputs = models.JSONField(_("formula inputs"), default=dict, blank=True)
     created_at = models.DateTimeField(_("raised"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)

@@ -12,6 +12,7 @@ from config.roles import ADMIN, PROCUREMENT, is_staff_member, roles_of
 
 from ..filters import DeviceFilterSet
 from ..models import Device
+from ..queries import fleet_footprint
 from .forms import RenewalForm
 from .queries import renewal_plan
 from .services import PLANNABLE, plan_renewal, unplan_renewal
@@ -33,6 +34,7 @@ def renewal_overview(request):
     return render(request, "inventory/renewal_plan.html", {
         "years": years, "total": plan["total"], "can_plan": can_plan(request.user),
         "device_list": reverse("inventory:device-list"),
+        "fleet": fleet_footprint(),
     })
 
 
@@ -66,4 +68,5 @@ def renewal_plan_devices(request):
         "plannable": matching.filter(status__in=PLANNABLE).count(),
         "planned": matching.filter(planned_renewal_year__isnull=False).count(),
         "device_list": reverse("inventory:device-list"),
+        "fleet": fleet_footprint(),
     })

@@ -20,7 +20,7 @@ class FlagSerializer(serializers.ModelSerializer):
         model = Flag
         fields = [
             "id", "device", "rule", "rule_label", "severity", "message", "savings_eur",
-            "savings_kgco2e", "created_at", "updated_at", "resolved_at", "resolution",
+            "savings_kgco2e", "savings_kind", "savings_inputs", "created_at", "updated_at", "resolved_at", "resolution",
             "resolution_reason",
         ]
         read_only_fields = fields

@@ -8,17 +8,17 @@ replace rules without inventory importing them: they call ``register_rule()`` fr
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 
 from .. import journal
 from ..lifecycle import TransitionRefused, transition
-from ..models import Event, Flag, ReviewSettings
+from ..models import CategoryReviewSettings, Event, Flag, ReviewSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,8 @@ class Finding:
     severity: str = Flag.Severity.INFO
     savings_eur: Decimal | None = None
     savings_kgco2e: Decimal | None = None
+    savings_kind: str = ""  # inventory.review.savings.Kind
+    savings_inputs: dict = field(default_factory=dict)  # P, E, delta, L, R, d
 
 
 class Rule:
@@ -55,7 +57,11 @@ class Rule:
     def finding(self, row, ctx):
         raise NotImplementedError
 
-    def make(self, device_id, message, severity=None, savings_eur=None, savings_kgco2e=None):
+    def make(self, device_id, message, severity=None, savings_eur=None, savings_kgco2e=None, *, savings=None):
+        """A finding; ``savings`` (an ``inventory.review.savings.Savings``) carries kind and inputs."""
+        if savings is not None:
+            return Finding(device_id, message, severity or self.severity, savings.eur, savings.kg,
+                           savings.kind, dict(savings.inputs))
         return Finding(device_id, message, severity or self.severity, savings_eur, savings_kgco2e)
 
     def accept(self, flags, *, actor):
@@ -205,6 +211,34 @@ class ReviewContext:
 
     def days_ago_start(self, days):
         return day_start(self.today - dt.timedelta(days=days))
+
+    @property
+    def budget_year(self):
+        """The budget year being prepared: renewals up to it call for an action."""
+        return self.today.year + self.thresholds.budget_year_offset
+
+    def category_overrides(self):
+        """{category id: {threshold: value}} of the per-category thresholds (one query per run)."""
+        def load():
+            found = {}
+            for row in CategoryReviewSettings.objects.values("category_id", *CategoryReviewSettings.OVERRIDABLE):
+                values = {name: row[name] for name in CategoryReviewSettings.OVERRIDABLE if row[name] is not None}
+                if values:
+                    found[row["category_id"]] = values
+            return found
+        return self.memo("category_overrides", load)
+
+    def threshold(self, name, category_id=None):
+        """A threshold for a device of this category: the category's own, else the global one."""
+        return self.category_overrides().get(category_id, {}).get(name, getattr(self.thresholds, name))
+
+    def per_category(self, name, condition, prefix="model__category_id"):
+        """Q: ``condition(value)`` with each category's own ``name`` threshold (global elsewhere)."""
+        overridden = {cid: values[name] for cid, values in self.category_overrides().items() if name in values}
+        q = ~Q(**{f"{prefix}__in": list(overridden)}) & condition(getattr(self.thresholds, name))
+        for category_id, value in overridden.items():
+            q |= Q(**{prefix: category_id}) & condition(value)
+        return q
 
 
 def transition_each(flags, to_status, *, actor, note):

@@ -28,6 +28,7 @@ from config.roles import PROCUREMENT, TECHNICIAN
 from ..models import Event, Flag, Site
 from ..models.review import SINGLETON_ID, ReviewSettings
 from .base import rule_label
+from .queries import savings_totals
 
 TECHNICIAN_RULES = ("warranty_ending", "not_seen")
 PROCUREMENT_RULES = ("extend", "repair_not_replace")
@@ -94,7 +95,8 @@ def procurement_digest(user, *, today, summary=None):
     context = {"user": user, "today": today, **summary,
                "url": _link(reverse("review:flag-list"), rule=list(PROCUREMENT_RULES),
                             ordering="-savings_eur"),
-               "base_url": settings.PUBLIC_BASE_URL}
+               "base_url": settings.PUBLIC_BASE_URL,
+               "method_url": f"{settings.PUBLIC_BASE_URL}{reverse('inventory:method')}"}
     return render_to_string("inventory/flag_digest_subject.txt", {"role": PROCUREMENT, **context}).strip(), \
         render_to_string("inventory/flag_digest_procurement.txt", context)
 
@@ -105,10 +107,13 @@ def _procurement_summary():
         n=Count("id"), eur=Coalesce(Sum("savings_eur"), Decimal(0)), kg=Coalesce(Sum("savings_kgco2e"), Decimal(0))
     ).order_by("rule")
     per_rule = [{"label": rule_label(row["rule"]), **row} for row in rows]
+    # One figure per device, deferrals only (issue 10): never the sum of the rules' columns.
+    deferred = savings_totals(flags).get(Flag.SavingsKind.DEFERRED) or {}
     return {
         "per_rule": per_rule, "total": sum(row["n"] for row in per_rule),
-        "eur": sum((row["eur"] for row in per_rule), Decimal(0)),
-        "kg": sum((row["kg"] for row in per_rule), Decimal(0)),
+        "devices": deferred.get("devices", 0),
+        "eur": deferred.get("eur") or Decimal(0),
+        "kg": deferred.get("kg") or Decimal(0),
         "flags": list(flags.order_by("-savings_eur", "device__asset_tag")[:LISTED]),
     }
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.web import safe_next
 
-from ..models import ReviewSettings
+from ..models import CategoryReviewSettings, ReviewSettings
 
 
 class FlagActionForm(forms.Form):
@@ -43,5 +43,24 @@ class ReviewSettingsForm(forms.ModelForm):
         fields = [
             "warranty_days", "idle_days", "not_seen_months", "claim_pickup_days", "extend_years",
             "extend_repair_share", "repair_share", "displacement_rate", "min_ram_gb",
-            "battery_years", "snooze_days",
+            "battery_years", "snooze_days", "budget_year_offset", "repair_stalled_days",
+            "offer_unclaimed_days",
         ]
+
+
+class CategoryThresholdsForm(forms.Form):
+    """One category's own thresholds; empty fields take the global value."""
+
+    category = forms.IntegerField(widget=forms.HiddenInput)
+    idle_days = forms.IntegerField(min_value=0, max_value=32767, required=False)
+    not_seen_months = forms.IntegerField(min_value=1, max_value=32767, required=False)
+    extend_years = forms.IntegerField(min_value=1, max_value=32767, required=False)
+    battery_years = forms.IntegerField(min_value=0, max_value=32767, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in CategoryReviewSettings.OVERRIDABLE:
+            self.fields[name].label = CategoryReviewSettings._meta.get_field(name).verbose_name
+
+
+CategoryThresholdsFormSet = forms.formset_factory(CategoryThresholdsForm, extra=0)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import footprint
 from ..models import Device, Event, Flag, Status
+from . import savings
 from .base import Rule, day_start, transition_each, years_before
 
 S = Status
@@ -116,8 +117,8 @@ class ReuseTargetRule(Rule):
         })
         message = " ".join([head, _("Retired on %(date)s, this device is among the oldest waiting.")
                             % {"date": fmt.date(row["status_changed_at"])}])
-        kg = footprint.reuse_avoided_kgco2e(row["embodied"], ctx.thresholds.displacement_rate)
-        return self.make(row["id"], message, Flag.Severity.ACTION, None, kg)
+        saved = savings.reuse(embodied=row["embodied"], displacement=ctx.thresholds.displacement_rate)
+        return self.make(row["id"], message, Flag.Severity.ACTION, savings=saved)
 
     def accept(self, flags, *, actor):
         return transition_each(flags, S.AVAILABLE, actor=actor,

@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from .. import footprint
 from ..models import Device, Flag, Repair, Status
+from . import savings
 from .base import Rule, day_start, months_before, register_rule, transition_each, years_before
 from .reuse_target import ReuseTargetRule
+from .stalled import RepairStalledRule
 
 S = Status
 ACTIVE = (S.IN_STOCK, S.IN_SERVICE, S.IN_REPAIR)
@@ -52,25 +54,28 @@ def repair_costs_since(since):
     return Coalesce(Subquery(totals, output_field=MONEY), Value(Decimal(0)), output_field=MONEY)
 
 
-def _savings_sentence(eur, kg, fmt, *, years=None):
-    figures = {"eur": fmt.money(eur), "kg": fmt.int(kg), "years": years}
-    if years is not None:
-        if kg is None:
-            return ngettext(
-                "Keeping it %(years)s more year saves %(eur)s € (no published footprint for this "
-                "category).",
-                "Keeping it %(years)s more years saves %(eur)s € (no published footprint for this "
-                "category).", years) % figures
+def _savings_sentence(saved, fmt, *, years):
+    """The figures of a deferral, worded as what they are: a purchase deferred, not saved."""
+    figures = {"eur": fmt.money(saved.eur), "kg": fmt.int(saved.kg), "years": years}
+    if saved.kg is None:
         return ngettext(
-            "Keeping it %(years)s more year saves %(eur)s € and %(kg)s kg CO2e.",
-            "Keeping it %(years)s more years saves %(eur)s € and %(kg)s kg CO2e.", years) % figures
-    if kg is None:
-        return _("Repairing it saves %(eur)s € (no published footprint for this category).") % figures
-    return _("Repairing it saves %(eur)s € and %(kg)s kg CO2e.") % figures
+            "Keeping it %(years)s more year defers %(eur)s € of purchase (footprint n.c. for "
+            "this category).",
+            "Keeping it %(years)s more years defers %(eur)s € of purchase (footprint n.c. for "
+            "this category).", years) % figures
+    return ngettext(
+        "Keeping it %(years)s more year defers %(eur)s € of purchase and avoids %(kg)s kg CO2e.",
+        "Keeping it %(years)s more years defers %(eur)s € of purchase and avoids %(kg)s kg CO2e.",
+        years) % figures
+
+
+def planned_severity(year, ctx):
+    """ACTION for a renewal planned up to the budget year being prepared, INFO later."""
+    return Flag.Severity.ACTION if year is not None and year <= ctx.budget_year else Flag.Severity.INFO
 
 
 class ExtendRule(Rule):
-    """Planned for replacement (or past its lifespan) but healthy: keep it N more years."""
+    """In service, planned for replacement (or past its lifespan) but healthy: keep it longer."""
 
     slug = "extend"
     label = gettext_lazy("Extend rather than replace")
@@ -80,8 +85,11 @@ class ExtendRule(Rule):
     def queryset(self, ctx):
         t = ctx.thresholds
         lifespan_end = footprint.AddYears("purchase_date", F("model__category__planned_lifespan_years"))
+        # Vendor support must last the extra years, unless the OS can still be upgraded.
+        supported = ctx.per_category("extend_years", lambda years: Q(
+            model__vendor_support_end__gte=years_before(ctx.today, -years)))
         return (
-            Device.objects.filter(status__in=[S.IN_SERVICE, S.IN_STOCK])
+            Device.objects.filter(status=S.IN_SERVICE)
             .annotate(
                 price=replacement_price(),
                 last_outcome=last_repair("outcome"),
@@ -91,7 +99,7 @@ class ExtendRule(Rule):
             .filter(Q(planned_renewal_year__isnull=False) | Q(lifespan_end__lte=ctx.today))
             .filter(Q(last_outcome__isnull=True) | Q(last_outcome=Repair.Outcome.FIXED))
             .filter(price__isnull=False, repairs_12m__lt=F("price") * Value(t.extend_repair_share))
-            .filter(Q(model__os_upgradable=True) | Q(model__vendor_support_end__gte=ctx.today))
+            .filter(Q(model__os_upgradable=True) | supported)
             .exclude(self.snoozed(ctx))
         )
 
@@ -100,49 +108,51 @@ class ExtendRule(Rule):
             "id", "planned_renewal_year", "purchase_date", "price", "repairs_12m",
             embodied=footprint.embodied_expression(),
             lifespan=F("model__category__planned_lifespan_years"),
+            category_id=F("model__category_id"),
             ram_gb=F("model__ram_gb"), storage_kind=F("model__storage_kind"),
-            has_battery=F("model__has_battery"),
+            has_battery=F("model__has_battery"), ram_upgradable=F("model__ram_upgradable"),
+            battery_replaceable=F("model__battery_replaceable"),
+            storage_upgradable=F("model__storage_upgradable"),
         )
 
     def finding(self, row, ctx):
-        t, fmt = ctx.thresholds, ctx.fmt
-        years = t.extend_years
-        eur = footprint.extension_saved_eur(row["price"], years, row["lifespan"])
-        kg = footprint.extension_avoided_kgco2e(row["embodied"], years, row["lifespan"])
+        fmt = ctx.fmt
+        years = ctx.threshold("extend_years", row["category_id"])
+        saved = savings.deferral(price=row["price"], embodied=row["embodied"], delta=years,
+                                 lifespan=row["lifespan"])
         figures = {
             "year": row["planned_renewal_year"], "lifespan": row["lifespan"],
             "bought": row["purchase_date"].year if row["purchase_date"] else "—",
             "repairs": fmt.money(row["repairs_12m"]),
         }
+        severity = planned_severity(row["planned_renewal_year"], ctx)
         if row["planned_renewal_year"]:
-            severity = Flag.Severity.ACTION
             why = _("Replacement planned for %(year)s, yet the device is healthy (bought in "
                     "%(bought)s, %(repairs)s € of repairs over 12 months).") % figures
         else:
-            severity = Flag.Severity.INFO
             why = _("Past its planned lifespan of %(lifespan)s years (bought in %(bought)s), yet "
                     "healthy (%(repairs)s € of repairs over 12 months).") % figures
-        parts = [why, _savings_sentence(eur, kg, fmt, years=years)]
+        parts = [why, _savings_sentence(saved, fmt, years=years)]
         labels = ctx.memo("upgrades", lambda: {
             "battery": _("battery"), "ram": _("RAM"), "ssd": _("SSD instead of the hard disk"),
         })
         upgrades = [labels[key] for key in self.upgrades(row, ctx)]
         if upgrades:
             parts.append(_("An upgrade would help: %(upgrades)s.") % {"upgrades": ", ".join(upgrades)})
-        return self.make(row["id"], " ".join(parts), severity, eur, kg)
+        return self.make(row["id"], " ".join(parts), severity, savings=saved)
 
     @staticmethod
     def upgrades(row, ctx):
-        """Upgrades the model's specs point to: battery (age), RAM (below the threshold), SSD."""
-        t = ctx.thresholds
+        """Upgrades the model allows and its specs point to: battery (age), RAM, SSD."""
+        battery_years = ctx.threshold("battery_years", row.get("category_id"))
         found = []
-        if row["has_battery"] and row["purchase_date"] and (
-            row["purchase_date"] <= years_before(ctx.today, t.battery_years)
+        if row["has_battery"] and row["battery_replaceable"] and row["purchase_date"] and (
+            row["purchase_date"] <= years_before(ctx.today, battery_years)
         ):
             found.append("battery")
-        if row["ram_gb"] is not None and row["ram_gb"] < t.min_ram_gb:
+        if row["ram_upgradable"] and row["ram_gb"] is not None and row["ram_gb"] < ctx.thresholds.min_ram_gb:
             found.append("ram")
-        if (row["storage_kind"] or "").strip().upper() == "HDD":
+        if row["storage_upgradable"] and (row["storage_kind"] or "").strip().upper() == "HDD":
             found.append("ssd")
         return found
 
@@ -184,26 +194,43 @@ class RepairNotReplaceRule(Rule):
         return self.queryset(ctx).values(
             "id", "status", "planned_renewal_year", "price", "estimate",
             fault=last_repair("fault_category"), embodied=footprint.embodied_expression(),
+            lifespan=F("model__category__planned_lifespan_years"), category_id=F("model__category_id"),
         )
 
     def finding(self, row, ctx):
-        fmt, d = ctx.fmt, ctx.thresholds.displacement_rate
+        fmt = ctx.fmt
+        years = ctx.threshold("extend_years", row["category_id"])
         faults = ctx.memo("faults", lambda: {value: str(label) for value, label in Repair.FaultCategory.choices})
-        eur = (row["price"] - row["estimate"]).quantize(footprint.CENT)
-        kg = footprint.reuse_avoided_kgco2e(row["embodied"], d)
+        # A repair lets the device serve Δ more years: it defers the purchase, less its cost.
+        saved = savings.deferral(price=row["price"], embodied=row["embodied"], delta=years,
+                                 lifespan=row["lifespan"], repair=row["estimate"])
         figures = {
             "year": row["planned_renewal_year"], "fault": faults.get(row["fault"], row["fault"]),
             "estimate": fmt.money(row["estimate"]), "price": fmt.money(row["price"]),
             "share": fmt.pct(row["estimate"] / row["price"]) if row["price"] else "—",
+            "eur": fmt.money(saved.eur), "kg": fmt.int(saved.kg), "years": years,
         }
         if row["status"] == S.RETIRED:
+            severity = Flag.Severity.ACTION
             why = _("Retired after a failure (%(fault)s).") % figures
         else:
+            severity = planned_severity(row["planned_renewal_year"], ctx)
             why = _("Replacement planned for %(year)s after a failure (%(fault)s).") % figures
         cost = _("The repair is estimated at %(estimate)s €, %(share)s %% of a new device "
                  "(%(price)s €).") % figures
-        message = " ".join([why, cost, _savings_sentence(eur, kg, fmt)])
-        return self.make(row["id"], message, Flag.Severity.ACTION, eur, kg)
+        if saved.kg is None:
+            gain = ngettext(
+                "Repaired, it serves %(years)s more year: %(eur)s € of purchase deferred, net of "
+                "the repair (footprint n.c.).",
+                "Repaired, it serves %(years)s more years: %(eur)s € of purchase deferred, net of "
+                "the repair (footprint n.c.).", years) % figures
+        else:
+            gain = ngettext(
+                "Repaired, it serves %(years)s more year: %(eur)s € of purchase deferred, net of "
+                "the repair, and %(kg)s kg CO2e avoided.",
+                "Repaired, it serves %(years)s more years: %(eur)s € of purchase deferred, net of "
+                "the repair, and %(kg)s kg CO2e avoided.", years) % figures
+        return self.make(row["id"], " ".join([why, cost, gain]), severity, savings=saved)
 
     def accept(self, flags, *, actor):
         from ..renewal.services import unplan_renewal
@@ -239,7 +266,10 @@ class WarrantyEndingRule(Rule):
 
 
 class IdleStockRule(Rule):
-    """In stock or retired for too long: redeploy it or offer it to associations."""
+    """In stock or retired for too long: redeploy it, or offer it to associations.
+
+    Deliberate spares (``Device.is_spare``, réserve de dépannage) are left alone.
+    """
 
     slug = "idle_stock"
     label = gettext_lazy("Idle in stock")
@@ -247,32 +277,38 @@ class IdleStockRule(Rule):
     severity = Flag.Severity.WARNING
 
     def queryset(self, ctx):
-        return Device.objects.filter(
-            status__in=[S.IN_STOCK, S.RETIRED],
-            status_changed_at__lt=ctx.days_ago_start(ctx.thresholds.idle_days),
-        ).exclude(self.snoozed(ctx))
+        idle = ctx.per_category("idle_days", lambda days: Q(status_changed_at__lt=ctx.days_ago_start(days)))
+        return (
+            Device.objects.filter(status__in=[S.IN_STOCK, S.RETIRED], is_spare=False)
+            .filter(idle)
+            .exclude(self.snoozed(ctx))
+        )
 
     def rows(self, ctx):
         return self.queryset(ctx).values(
-            "id", "status", "status_changed_at", price=replacement_price(),
-            embodied=footprint.embodied_expression(),
+            "id", "status", "status_changed_at", "purchase_date", price=replacement_price(),
+            embodied=footprint.embodied_expression(), category_id=F("model__category_id"),
+            lifespan=F("model__category__planned_lifespan_years"),
         )
 
     def finding(self, row, ctx):
-        t, fmt = ctx.thresholds, ctx.fmt
-        d = t.displacement_rate
-        kg = footprint.reuse_avoided_kgco2e(row["embodied"], d)
-        figures = {"date": fmt.date(row["status_changed_at"]), "days": t.idle_days}
+        fmt = ctx.fmt
+        figures = {"date": fmt.date(row["status_changed_at"]),
+                   "days": ctx.threshold("idle_days", row["category_id"])}
         if row["status"] == S.IN_STOCK:
-            # Redeployed, it spares a purchase with the same probability as a reuse.
-            eur = (row["price"] * d).quantize(footprint.CENT) if row["price"] is not None else None
-            message = _("In stock since %(date)s (more than %(days)s days): redeploy it, or offer "
-                        "it to associations.") % figures
+            # Redeployed, it serves what is left of its planned life: a purchase deferred by Δ.
+            left = savings.remaining_years(row["purchase_date"], row["lifespan"], ctx.today)
+            saved = savings.deferral(price=row["price"], embodied=row["embodied"], delta=left,
+                                     lifespan=row["lifespan"])
+            figures.update(left=fmt.money(left), eur=fmt.money(saved.eur), kg=fmt.int(saved.kg))
+            message = _("In stock since %(date)s (more than %(days)s days): redeploy it rather "
+                        "than buy. With %(left)s planned years left, it defers %(eur)s € of "
+                        "purchase and %(kg)s kg CO2e.") % figures
         else:
-            eur = None
+            saved = savings.reuse(embodied=row["embodied"], displacement=ctx.thresholds.displacement_rate)
             message = _("Retired since %(date)s (more than %(days)s days) and neither redeployed "
                         "nor offered: redeploy it, or offer it to associations.") % figures
-        return self.make(row["id"], message, Flag.Severity.WARNING, eur, kg)
+        return self.make(row["id"], message, Flag.Severity.WARNING, savings=saved)
 
     def accept(self, flags, *, actor):
         retired = [flag for flag in flags if flag.device.status == S.RETIRED]
@@ -284,7 +320,7 @@ class IdleStockRule(Rule):
 
 
 class NotSeenRule(Rule):
-    """In service but not seen by an audit scan for too long (or never)."""
+    """In service but not seen by an audit scan (or a staff QR visit) for too long, or never."""
 
     slug = "not_seen"
     label = gettext_lazy("Not seen in an audit")
@@ -292,15 +328,17 @@ class NotSeenRule(Rule):
     severity = Flag.Severity.WARNING
 
     def queryset(self, ctx):
-        cutoff = day_start(months_before(ctx.today, ctx.thresholds.not_seen_months))
+        seen_recently = ctx.per_category("not_seen_months", lambda months: Q(
+            last_seen__gte=day_start(months_before(ctx.today, months))))
         return (
             Device.objects.filter(status=S.IN_SERVICE)
-            .filter(Q(last_seen__isnull=True) | Q(last_seen__lt=cutoff))
+            .exclude(Q(last_seen__isnull=False) & seen_recently)
             .exclude(self.snoozed(ctx))
         )
 
     def rows(self, ctx):
-        return self.queryset(ctx).values("id", "last_seen", "status_changed_at")
+        return self.queryset(ctx).values("id", "last_seen", "status_changed_at",
+                                         category_id=F("model__category_id"))
 
     def finding(self, row, ctx):
         fmt = ctx.fmt
@@ -313,7 +351,7 @@ class NotSeenRule(Rule):
                         "went.")
         return self.make(row["id"], message % {
             "since": fmt.date(row["status_changed_at"]), "date": fmt.date(row["last_seen"]),
-            "months": ctx.thresholds.not_seen_months,
+            "months": ctx.threshold("not_seen_months", row["category_id"]),
         })
 
 
@@ -352,5 +390,5 @@ class ReservedTooLongRule(Rule):
 
 
 for _rule in (ExtendRule(), RepairNotReplaceRule(), WarrantyEndingRule(), IdleStockRule(),
-              NotSeenRule(), ReservedTooLongRule(), ReuseTargetRule()):
+              NotSeenRule(), ReservedTooLongRule(), RepairStalledRule(), ReuseTargetRule()):
     register_rule(_rule)

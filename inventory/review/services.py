@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..journal import acting_user
-from ..models.review import SINGLETON_ID, Flag, ReviewSettings
+from ..models.review import SINGLETON_ID, CategoryReviewSettings, Flag, ReviewSettings
 from .base import get_rule
 from .run import run_review
 
-__all__ = ["ACCEPT_LIMIT", "AcceptReport", "accept_flags", "dismiss_flags", "run_review", "update_review_settings"]
+__all__ = ["ACCEPT_LIMIT", "AcceptReport", "accept_flags", "dismiss_flags", "run_review",
+           "update_category_thresholds", "update_review_settings"]
 
 # Accepting may change statuses one device at a time (through the lifecycle): a page's worth.
 ACCEPT_LIMIT = 1000
@@ -83,3 +84,25 @@ def update_review_settings(*, actor, **values):
     row.full_clean()
     row.save()
     return row
+
+
+@transaction.atomic
+def update_category_thresholds(*, actor, rows):
+    """Set each category's own review thresholds (procurement); empty ones take the global value.
+
+    ``rows``: ``[{"category": id, "idle_days": 180 or None, …}]``; a row with no value at all
+    removes the category's own thresholds.
+    """
+    names = CategoryReviewSettings.OVERRIDABLE
+    for row in rows:
+        values = {name: row.get(name) for name in names}
+        if all(value is None for value in values.values()):
+            CategoryReviewSettings.objects.filter(category_id=row["category"]).delete()
+            continue
+        item = CategoryReviewSettings.objects.filter(category_id=row["category"]).first()
+        item = item or CategoryReviewSettings(category_id=row["category"])
+        for name, value in values.items():
+            setattr(item, name, value)
+        item.full_clean()
+        item.save()
+    ReviewSettings.objects.filter(pk=SINGLETON_ID).update(updated_at=timezone.now(), updated_by=acting_user(actor))

@@ -19,6 +19,8 @@ _FINDING_COLUMNS = (
     ("message", "text"),
     ("savings_eur", "numeric"),
     ("savings_kgco2e", "numeric"),
+    ("savings_kind", "text"),
+    ("savings_inputs", "jsonb"),
 )
 
 
@@ -49,7 +51,15 @@ def _finding_payload(finding):
         "message": finding.message,
         "savings_eur": _money(finding.savings_eur),
         "savings_kgco2e": _money(finding.savings_kgco2e),
+        "savings_kind": finding.savings_kind,
+        "savings_inputs": finding.savings_inputs,
     }
+
+
+def _state(finding):
+    """What an open flag must match for a rerun to leave it untouched."""
+    return (finding.severity, finding.message, finding.savings_eur, finding.savings_kgco2e,
+            finding.savings_kind, finding.savings_inputs)
 
 
 def sync_flags(slug, findings, *, now):
@@ -60,10 +70,11 @@ def sync_flags(slug, findings, *, now):
     no longer found → resolved with resolution "auto". Call inside a transaction.
     """
     existing = {
-        device_id: (flag_id, (severity, message, eur, kg))
-        for flag_id, device_id, severity, message, eur, kg in Flag.objects.filter(
+        device_id: (flag_id, state)
+        for flag_id, device_id, *state in Flag.objects.filter(
             rule=slug, resolved_at__isnull=True
-        ).values_list("id", "device_id", "severity", "message", "savings_eur", "savings_kgco2e")
+        ).values_list("id", "device_id", "severity", "message", "savings_eur", "savings_kgco2e",
+                      "savings_kind", "savings_inputs")
     }
     to_insert, to_update, seen = [], [], set()
     kept = 0
@@ -74,7 +85,7 @@ def sync_flags(slug, findings, *, now):
         current = existing.get(finding.device_id)
         if current is None:
             to_insert.append({"device_id": finding.device_id, **_finding_payload(finding)})
-        elif current[1] != (finding.severity, finding.message, finding.savings_eur, finding.savings_kgco2e):
+        elif tuple(current[1]) != _state(finding):
             to_update.append({"id": current[0], **_finding_payload(finding)})
         else:
             kept += 1
@@ -85,8 +96,9 @@ def sync_flags(slug, findings, *, now):
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (device_id, rule, severity, message, savings_eur, savings_kgco2e, "
-            f"created_at, updated_at, resolution, resolution_reason) "
-            f"SELECT x.device_id, %s, x.severity, x.message, x.savings_eur, x.savings_kgco2e, %s, %s, '', '' "
+            f"savings_kind, savings_inputs, created_at, updated_at, resolution, resolution_reason) "
+            f"SELECT x.device_id, %s, x.severity, x.message, x.savings_eur, x.savings_kgco2e, "
+            f"x.savings_kind, x.savings_inputs, %s, %s, '', '' "
             f"FROM {_json_rows((('device_id', 'bigint'), *_FINDING_COLUMNS))} "
             f"WHERE true ON CONFLICT DO NOTHING",
             [slug, stamp, stamp, json.dumps(to_insert)],
@@ -94,7 +106,8 @@ def sync_flags(slug, findings, *, now):
         opened = cursor.rowcount if cursor.rowcount >= 0 else len(to_insert)
         cursor.execute(
             f"UPDATE {table} SET severity = x.severity, message = x.message, "
-            f"savings_eur = x.savings_eur, savings_kgco2e = x.savings_kgco2e, updated_at = %s "
+            f"savings_eur = x.savings_eur, savings_kgco2e = x.savings_kgco2e, "
+            f"savings_kind = x.savings_kind, savings_inputs = x.savings_inputs, updated_at = %s "
             f"FROM {_json_rows((('id', 'bigint'), *_FINDING_COLUMNS))} "
             f"WHERE {table}.id = x.id AND {table}.resolved_at IS NULL",
             [stamp, json.dumps(to_update)],

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,11 +12,12 @@ from django.views.decorators.http import require_POST
 from config.roles import require_staff
 from config.web import paginate, query_without_page, safe_next
 
-from ..models import Flag, ReviewSettings
+from ..models import Category, CategoryReviewSettings, Flag, ReviewSettings
 from .base import label_flags
 from .filters import FlagFilterSet
-from .forms import FlagActionForm, ReviewSettingsForm
-from .services import accept_flags, dismiss_flags, update_review_settings
+from .forms import CategoryThresholdsFormSet, FlagActionForm, ReviewSettingsForm
+from .queries import flag_totals
+from .services import accept_flags, dismiss_flags, update_category_thresholds, update_review_settings
 
 PAGE_SIZE = 50
 
@@ -36,7 +36,7 @@ def flag_list(request):
     flags = filterset.qs
     page = paginate(request, flags, PAGE_SIZE)
     label_flags(page)
-    totals = flags.order_by().aggregate(count=Count("id"), eur=Sum("savings_eur"), kg=Sum("savings_kgco2e"))
+    totals = flag_totals(flags)
     return render(request, "inventory/flag_list.html", {
         "filter": filterset, "page": page, "totals": totals, "query": query_without_page(request),
         "can_act": request.user.has_perm("inventory.change_flag"),
@@ -77,28 +77,57 @@ def flag_action(request):
     return redirect(data["next"] or fallback)
 
 
+def _category_initial():
+    """One row per category, with its own thresholds when it has some."""
+    own = {row.category_id: row for row in CategoryReviewSettings.objects.all()}
+    categories = list(Category.objects.order_by("name"))
+    initial = [
+        {"category": c.pk, **{name: getattr(own.get(c.pk), name, None) for name in CategoryReviewSettings.OVERRIDABLE}}
+        for c in categories
+    ]
+    return categories, initial
+
+
 def review_settings(request):
-    """The review's thresholds: everyone on staff reads them, procurement changes them."""
+    """The review's thresholds: everyone on staff reads them, procurement changes them.
+
+    Two forms: the global thresholds, and per category the ones that override them.
+    """
     require_staff(request)
     can_edit = request.user.has_perm("inventory.change_reviewsettings")
     current = ReviewSettings.current()
+    categories, initial = _category_initial()
+    form = ReviewSettingsForm(instance=current)
+    formset = CategoryThresholdsFormSet(initial=initial, prefix="cat")
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        form = ReviewSettingsForm(request.POST, instance=current)
-        if form.is_valid():
-            update_review_settings(actor=request.user, **{
-                name: form.cleaned_data[name] for name in ReviewSettingsForm.Meta.fields
-            })
-            messages.success(request, _("Review settings saved; they apply from the next run."))
-            return redirect("review:settings")
-    else:
-        form = ReviewSettingsForm(instance=current)
+        if request.POST.get("which") == "categories":
+            formset = CategoryThresholdsFormSet(request.POST, initial=initial, prefix="cat")
+            if formset.is_valid():
+                try:
+                    update_category_thresholds(actor=request.user, rows=[f.cleaned_data for f in formset])
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect("review:settings")
+                messages.success(request, _("Review settings saved; they apply from the next run."))
+                return redirect("review:settings")
+        else:
+            form = ReviewSettingsForm(request.POST, instance=current)
+            if form.is_valid():
+                update_review_settings(actor=request.user, **{
+                    name: form.cleaned_data[name] for name in ReviewSettingsForm.Meta.fields
+                })
+                messages.success(request, _("Review settings saved; they apply from the next run."))
+                return redirect("review:settings")
     if not can_edit:
-        for field in form.fields.values():
-            field.disabled = True
+        for item in [form, *formset]:
+            for field in item.fields.values():
+                field.disabled = True
+    names = {c.pk: c.name for c in categories}
     return render(request, "inventory/flag_settings.html", {
         "form": form, "can_edit": can_edit, "settings_row": current,
+        "formset": formset, "category_rows": [(names.get(f.initial.get("category")), f) for f in formset],
         "reuse_targets": sorted(settings.PROLONGE["REUSE_TARGETS"].items()),
         "reuse_max_age": settings.PROLONGE["REUSE_MAX_AGE_YEARS"],
     })

@@ -83,6 +83,8 @@ def _device(tag):
 
 
 def _back(request, device, message):
+    # Acting on a device opened from its QR code means someone had it in hand: a sighting.
+    Device.objects.filter(pk=device.pk).update(last_seen=timezone.now())
     messages.success(request, message)
     return redirect("labels:scan", device.asset_tag)
 

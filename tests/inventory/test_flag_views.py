@@ -54,7 +54,7 @@ def test_the_flags_page_costs_a_constant_number_of_queries(client, technician, f
     client.force_login(technician)
     client.get(LIST)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(LIST)
 
     assert response.context["page"].paginator.count == sum(len(tags) for tags in EXPECTED.values())
@@ -157,6 +157,7 @@ def test_procurement_changes_the_review_thresholds(client, procurement):
         "warranty_days": 45, "idle_days": 120, "not_seen_months": 18, "claim_pickup_days": 21,
         "extend_years": 3, "extend_repair_share": "0.20", "repair_share": "0.40",
         "displacement_rate": "0.50", "min_ram_gb": 8, "battery_years": 4, "snooze_days": 90,
+        "budget_year_offset": 1, "repair_stalled_days": 90, "offer_unclaimed_days": 60,
     }
 
     response = client.post(reverse("review:settings"), data)
@@ -172,3 +173,31 @@ def test_technicians_read_the_thresholds_but_cannot_change_them(client, technici
     assert client.get(reverse("review:settings")).status_code == 200
     assert client.post(reverse("review:settings"), {"warranty_days": 1}).status_code == 403
     assert ReviewSettings.current().warranty_days == 60
+
+
+def test_procurement_sets_thresholds_per_category_and_empties_them_back(client, procurement):
+    from inventory.models import CategoryReviewSettings
+    from tests.factories import CategoryFactory
+
+    phone = CategoryFactory(slug="smartphone")
+    laptop = CategoryFactory(slug="laptop")
+    client.force_login(procurement)
+    page = client.get(reverse("review:settings"))
+    assert page.status_code == 200
+    rows = [f.initial["category"] for f in page.context["formset"]]
+
+    def post(values):
+        data = {"which": "categories", "cat-TOTAL_FORMS": len(rows), "cat-INITIAL_FORMS": len(rows)}
+        for i, category in enumerate(rows):
+            data[f"cat-{i}-category"] = category
+            for name, value in values.get(category, {}).items():
+                data[f"cat-{i}-{name}"] = value
+        return client.post(reverse("review:settings"), data)
+
+    assert post({phone.pk: {"idle_days": 30, "battery_years": 2}}).status_code == 302
+    own = CategoryReviewSettings.objects.get(category=phone)
+    assert (own.idle_days, own.battery_years, own.extend_years) == (30, 2, None)
+    assert not CategoryReviewSettings.objects.filter(category=laptop).exists()
+
+    assert post({}).status_code == 302
+    assert not CategoryReviewSettings.objects.exists()

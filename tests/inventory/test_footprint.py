@@ -8,7 +8,7 @@ from inventory import footprint
 from inventory.models import Device, Status
 from tests.factories import CategoryFactory, DeviceFactory, DeviceModelFactory
 
-# DOMAIN.md §5: ADEME "Base Empreinte" figures as shipped in boaviztapi 2.5.0 (GWP column).
+# DOMAIN.md §5: NegaOctet figures as Boavizta distributes them in boaviztapi 2.5.0 (GWP column).
 DOCUMENTED = {
     "laptop": Decimal("181"), "desktop": Decimal("277"), "monitor": Decimal("64.7"),
     "smartphone": Decimal("84.0"), "tablet": Decimal("75.9"), "server": Decimal("3660"),
@@ -26,7 +26,29 @@ def test_the_data_file_holds_the_documented_factors_with_their_source_and_date()
     rows = file_rows()
 
     assert {row["category"]: (Decimal(row["kgco2e"]) if row["kgco2e"] else None) for row in rows} == DOCUMENTED
-    assert all("boaviztapi 2.5.0" in row["source"] and dt.date.fromisoformat(row["source_date"]) for row in rows)
+    dataset = footprint.DATASETS["negaoctet"]
+    assert "boaviztapi 2.5.0" in dataset.source and "Boavizta" in dataset.label
+    assert "ADEME Base Empreinte" not in dataset.label and "2018" in dataset.vintage
+    assert isinstance(dataset.retrieved, dt.date)
+
+
+# DOMAIN.md §5: the ADEME–Arcep 2022 study (manufacturing + distribution + end of life).
+ADEME_2022 = {
+    "laptop": Decimal("185.4"), "desktop": Decimal("211.0"), "monitor": Decimal("69.8"),
+    "smartphone": Decimal("85.3"), "tablet": Decimal("60.1"), "internet-box": Decimal("63.0"),
+    "external-hdd": Decimal("11.9"), "usb-stick": Decimal("2.9"),
+}
+
+
+def test_the_ademe_2022_study_is_a_second_selectable_data_set(settings):
+    ademe = footprint.factors(footprint.DATASETS["ademe2022"])
+    assert {slug: f.kgco2e for slug, f in ademe.items() if f.kgco2e is not None} == ADEME_2022
+    assert ademe["server"].kgco2e is None
+
+    settings.PROLONGE = {**settings.PROLONGE, "FOOTPRINT_DATASET": "ademe2022"}
+    assert footprint.category_factor("laptop") == Decimal("185.4")
+    settings.PROLONGE = {**settings.PROLONGE, "FOOTPRINT_DATASET": "negaoctet"}
+    assert footprint.category_factor("laptop") == Decimal("181")
 
 
 def test_printers_and_network_gear_have_no_invented_figure_and_say_why():
@@ -110,3 +132,22 @@ def test_sql_annotations_match_the_python_formulas():
     assert rows[in_use.pk].annualised_kgco2e == pytest.approx(181 / (1827 / 365.25))
     assert rows[in_use.pk].extension_avoided_kgco2e == pytest.approx(72.4)
     assert rows[in_use.pk].reuse_avoided_kgco2e == pytest.approx(90.5)
+
+
+@pytest.mark.django_db
+def test_the_device_page_footprint_is_annualised_and_warns_for_a_server_on_its_category_default():
+    server = CategoryFactory(slug="server", embodied_kgco2e=None, planned_lifespan_years=7)
+    today = dt.date(2026, 3, 16)
+    default = DeviceFactory(model=DeviceModelFactory(category=server), purchase_date=dt.date(2022, 3, 16),
+                            status=Status.IN_SERVICE)
+    measured = DeviceFactory(model=DeviceModelFactory(category=server, embodied_kgco2e=Decimal("900")),
+                             purchase_date=dt.date(2022, 3, 16), status=Status.IN_SERVICE)
+
+    first = footprint.device_footprint(default, today)
+    second = footprint.device_footprint(measured, today)
+
+    # 3,660 kg (NegaOctet server row) over 1,461 days = 4.0 years: 3660 / 4.0 = 915.00 kg a year.
+    assert (first["embodied"], first["origin"], first["server_default"]) == (Decimal("3660"), "dataset", True)
+    assert first["annualised"] == Decimal("915.00")
+    # 900 kg of the model's own figure: no warning; 900 / 4.0 = 225.00.
+    assert (second["server_default"], second["annualised"]) == (False, Decimal("225.00"))

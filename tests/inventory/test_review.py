@@ -111,12 +111,15 @@ def test_savings_follow_the_documented_formulas():
     # extend: 900 € × 2 years ÷ 5-year lifespan; 181 kg × 2 ÷ 5.
     extend = flag_of("EXT-PLANNED", "extend")
     assert (extend.savings_eur, extend.savings_kgco2e) == (Decimal("360.00"), Decimal("72.40"))
-    # repair_not_replace: new price − estimate; 181 kg × 50 % displacement.
+    # repair_not_replace: a deferral less the repair: 900 × 2 ÷ 5 − 449.99; 181 × 2 ÷ 5.
     repair = flag_of("RNR-RETIRED", "repair_not_replace")
-    assert (repair.savings_eur, repair.savings_kgco2e) == (Decimal("450.01"), Decimal("90.50"))
-    # idle in stock: a redeployment spares a purchase with the same 50 % displacement.
+    assert (repair.savings_eur, repair.savings_kgco2e) == (Decimal("-89.99"), Decimal("72.40"))
+    assert repair.savings_kind == "deferred"
+    assert repair.savings_inputs == {"P": "900.00", "E": "181.00", "delta": 2, "L": 5, "R": "449.99"}
+    # idle in stock: redeployed, it defers a purchase by its planned life left (2 of 5 years
+    # served, 3.00 left): 900 × 3 ÷ 5; 181 × 3 ÷ 5.
     idle = flag_of("IDLE-91-DAYS", "idle_stock")
-    assert (idle.savings_eur, idle.savings_kgco2e) == (Decimal("450.00"), Decimal("90.50"))
+    assert (idle.savings_eur, idle.savings_kgco2e) == (Decimal("540.00"), Decimal("108.60"))
     # A warranty check has no savings figure we could defend.
     warranty = flag_of("WAR-TODAY", "warranty_ending")
     assert (warranty.savings_eur, warranty.savings_kgco2e) == (None, None)
@@ -134,17 +137,24 @@ def test_messages_quote_the_figures_behind_the_finding():
     assert "15/05/2026" in flag_of("WAR-DAY-60", "warranty_ending").message
 
 
-def test_extend_names_the_upgrades_the_model_specs_point_to():
+def test_extend_names_the_upgrades_the_model_allows_and_its_specs_point_to():
     laptop = CategoryFactory(slug="laptop")
-    old = DeviceModelFactory(category=laptop, has_battery=True, ram_gb=4, storage_kind="HDD")
+    old = DeviceModelFactory(category=laptop, has_battery=True, ram_gb=4, storage_kind="HDD",
+                             battery_replaceable=True, ram_upgradable=True, storage_upgradable=True)
+    sealed = DeviceModelFactory(category=laptop, has_battery=True, ram_gb=4, storage_kind="HDD")
     make_device("UPGRADE", model=old, planned_renewal_year=2027, purchase_date=years_before(TODAY, 3))
+    make_device("SEALED", model=sealed, planned_renewal_year=2027, purchase_date=years_before(TODAY, 3))
 
     run_review(today=TODAY, rules=["extend"])
 
     message = flag_of("UPGRADE", "extend").message
+    sealed_message = flag_of("SEALED", "extend").message
     with translation.override(settings.LANGUAGE_CODE):
         upgrades = [gettext("battery"), gettext("RAM"), gettext("SSD instead of the hard disk")]
+        hint = gettext("An upgrade would help: %(upgrades)s.") % {"upgrades": ""}
     assert all(upgrade in message for upgrade in upgrades)
+    # A phone or tablet whose parts cannot be changed gets no upgrade hint.
+    assert hint.rstrip(".") not in sealed_message
 
 
 def test_extend_ignores_a_device_whose_last_repair_failed_even_when_planned():

@@ -126,3 +126,12 @@ def test_opening_a_repair_from_the_mobile_page_comes_back_to_it(tech_client, dev
 def test_procurement_without_event_rights_still_sees_the_page(client, procurement, device):
     client.force_login(procurement)
     assert client.get("/d/GAM-000123").status_code == 200
+
+
+def test_an_action_from_the_qr_page_counts_as_a_sighting(tech_client, device):
+    """Issue 10: a technician who acts on a device from its label had it in hand."""
+    device.last_seen = None
+    device.save()
+    tech_client.post("/d/GAM-000123/note/", {"text": "Clavier nettoyé"})
+    device.refresh_from_db()
+    assert device.last_seen is not None
