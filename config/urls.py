@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("reports.api_urls")),
     path("", include("inventory.urls")),
     path("", include("inventory.repairs.urls")),
+    path("", include("inventory.exits.urls")),
     path("", include("inventory.review.urls")),
     path("", include("labels.urls")),
     path("reuse/", include("reuse.urls")),

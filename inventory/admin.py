@@ -43,7 +43,7 @@ class DeviceModelAdmin(admin.ModelAdmin):
         "reference_price",
         "vendor_support_end",
     ]
-    list_filter = ["category", "os_upgradable", "has_battery"]
+    list_filter = ["category", "os_upgradable", "has_battery", "carries_storage", "weee_category"]
     list_select_related = ["category"]
     search_fields = ["manufacturer", "name"]
 
@@ -224,3 +224,5 @@ class FlagAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+from .exits import admin as exits_admin  # noqa: E402,F401  (registers ExitAdmin)

@@ -3,9 +3,11 @@
 - ``register``: the catalogue, sites, departments and devices;
 - ``journal``: the append-only ``Event`` (written only by ``inventory.journal``);
 - ``repairs``: ``Repair``;
+- ``exits``: ``Exit``, a device leaving by sale, transfer, take-back, return, theft or destruction;
 - ``review``: the review's thresholds (``ReviewSettings``) and findings (``Flag``).
 """
 
+from .exits import Exit
 from .journal import Event, EventQuerySet
 from .register import (
     AcquiredAs,
@@ -29,6 +31,7 @@ __all__ = [
     "Device",
     "DeviceModel",
     "Event",
+    "Exit",
     "EventQuerySet",
     "Flag",
     "Ownership",

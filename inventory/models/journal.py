@@ -38,6 +38,8 @@ class Event(models.Model):
         CLAIMED = "claimed", _("Claimed")
         DONATED = "donated", _("Donated")
         PLANNED = "planned", _("Renewal planned")
+        EXITED = "exited", _("Left the fleet")
+        FOUND = "found", _("Found again")
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events", verbose_name=_("device"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import footprint
 from ..models import Device, Event, Flag, Status
-from .base import Rule, day_start, transition_each, years_before
+from .base import Rule, day_start, years_before
 
 S = Status
 
@@ -84,7 +84,7 @@ class ReuseTargetRule(Rule):
 
     slug = "reuse_target"
     label = gettext_lazy("Reuse target")
-    recommendation = gettext_lazy("Offer it to associations")
+    recommendation = gettext_lazy("Noted: redeploy it or offer it from its page")
     severity = Flag.Severity.ACTION
 
     def queryset(self, ctx, gap):
@@ -118,7 +118,3 @@ class ReuseTargetRule(Rule):
                             % {"date": fmt.date(row["status_changed_at"])}])
         kg = footprint.reuse_avoided_kgco2e(row["embodied"], ctx.thresholds.displacement_rate)
         return self.make(row["id"], message, Flag.Severity.ACTION, None, kg)
-
-    def accept(self, flags, *, actor):
-        return transition_each(flags, S.AVAILABLE, actor=actor,
-                               note=_("Offered to reach the year's reuse target."))

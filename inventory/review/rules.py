@@ -243,7 +243,9 @@ class IdleStockRule(Rule):
 
     slug = "idle_stock"
     label = gettext_lazy("Idle in stock")
-    recommendation = gettext_lazy("Offer it to associations if retired (noted otherwise)")
+    # Offering needs an offer (grade, value, erasure): accepting only notes the finding; the
+    # device page leads to the offer form (issue 14 §5: no status without its workflow).
+    recommendation = gettext_lazy("Noted: redeploy it or offer it from its page")
     severity = Flag.Severity.WARNING
 
     def queryset(self, ctx):
@@ -274,13 +276,6 @@ class IdleStockRule(Rule):
                         "nor offered: redeploy it, or offer it to associations.") % figures
         return self.make(row["id"], message, Flag.Severity.WARNING, eur, kg)
 
-    def accept(self, flags, *, actor):
-        retired = [flag for flag in flags if flag.device.status == S.RETIRED]
-        errors = transition_each(retired, S.AVAILABLE, actor=actor,
-                                 note=_("Offered after the review found it idle."))
-        in_stock = [flag for flag in flags if flag.device.status != S.RETIRED]
-        super().accept(in_stock, actor=actor)
-        return errors
 
 
 class NotSeenRule(Rule):
@@ -321,13 +316,15 @@ class ReservedTooLongRule(Rule):
     """``claim_expired``: a device ``reserved`` for too long.
 
     Inventory knows no claim (it must not import reuse), so the rule only sees that a device has
-    been ``reserved`` for more than ``claim_pickup_days``. Reuse does not replace it today; it may
-    with ``register_rule(its_rule, replace=True)`` using the claim's real pickup deadline.
+    been ``reserved`` for more than ``claim_pickup_days`` and accepting it only notes it: a
+    reserved device goes back to ``available`` only through its claim. The reuse app replaces
+    this rule (``register_rule(its_rule, replace=True)``) by one that reads the claim's pickup
+    deadline and expires the claim through the claim service.
     """
 
     slug = "claim_expired"
     label = gettext_lazy("Pickup overdue")
-    recommendation = gettext_lazy("Release it: offered to associations again")
+    recommendation = gettext_lazy("Noted: cancel the claim from its page")
     severity = Flag.Severity.ACTION
 
     def queryset(self, ctx):
@@ -346,9 +343,6 @@ class ReservedTooLongRule(Rule):
                          % {"date": ctx.fmt.date(row["status_changed_at"]),
                             "days": ctx.thresholds.claim_pickup_days})
 
-    def accept(self, flags, *, actor):
-        return transition_each(flags, S.AVAILABLE, actor=actor,
-                               note=_("Released: the pickup did not happen in time."))
 
 
 for _rule in (ExtendRule(), RepairNotReplaceRule(), WarrantyEndingRule(), IdleStockRule(),

@@ -139,6 +139,7 @@ def approve_claim(*, claim, actor, note=""):
     for line in _lines(locked):
         lifecycle.transition(
             line.device, Status.RESERVED, actor=actor, kind=Event.Kind.CLAIMED, expected_status=Status.AVAILABLE,
+            workflow=lifecycle.Workflow.CLAIM,
             note=note or locked.association.name, data={"claim_id": locked.pk, "offer_id": locked.offer_id},
         )
     _set_status(locked, Claim.Status.APPROVED, actor)
@@ -174,7 +175,8 @@ def _release(claim, actor, note):
     data = {"claim_id": claim.pk, "offer_id": claim.offer_id}
     for line in lines:
         if line.device.status == Status.RESERVED:
-            lifecycle.transition(line.device, Status.AVAILABLE, actor=actor, note=note, data=data)
+            lifecycle.transition(line.device, Status.AVAILABLE, actor=actor, note=note, data=data,
+                                 workflow=lifecycle.Workflow.CLAIM)
         if not offer_open and line.device.status == Status.AVAILABLE:
             lifecycle.transition(line.device, Status.RETIRED, actor=actor, note=note, data=data)
     if not offer_open:
@@ -222,6 +224,7 @@ def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_ov
     for line in lines:
         lifecycle.transition(
             line.device, Status.DONATED, actor=actor, kind=Event.Kind.DONATED, expected_status=Status.RESERVED,
+            workflow=lifecycle.Workflow.HANDOVER,
             note=_("Agreement %(number)s") % {"number": donation.number},
             data={"claim_id": claim.pk, "donation_id": donation.pk}, value=line.value_at_transfer,
         )

@@ -248,22 +248,34 @@ def test_accepting_extend_takes_the_device_off_the_renewal_plan(procurement):
     assert Event.objects.filter(device=device, kind=Event.Kind.PLANNED, data__year=None).exists()
 
 
-def test_accepting_an_overdue_pickup_releases_the_device(procurement):
-    monitor = DeviceModelFactory(category=CategoryFactory(slug="monitor", carries_storage=False))
-    device = make_device("RESERVED", model=monitor, status=Status.RESERVED, status_changed_at=at(40))
-    run_review(today=TODAY, rules=["claim_expired"])
+def test_accepting_the_idle_stock_finding_offers_nothing_without_an_offer(procurement):
+    device = make_device("IDLE", status=Status.RETIRED, status_changed_at=at(400))
+    run_review(today=TODAY, rules=["idle_stock"])
 
-    accept_flags(flags=Flag.objects.all(), actor=procurement)
+    report = accept_flags(flags=Flag.objects.all(), actor=procurement)
 
     device.refresh_from_db()
-    assert device.status == Status.AVAILABLE
-    assert Event.objects.filter(device=device, to_status=Status.AVAILABLE, actor=procurement).exists()
+    assert report.accepted == 1
+    assert device.status == Status.RETIRED
+    assert not Event.objects.filter(device=device, to_status=Status.AVAILABLE).exists()
 
 
-def test_a_recommendation_the_lifecycle_refuses_is_reported_and_the_flag_stays_open(procurement):
-    device = make_device("GONE", status=Status.RESERVED, status_changed_at=at(40))
+def test_a_recommendation_the_lifecycle_refuses_is_reported_and_the_flag_stays_open(procurement, restore_rules):
+    from inventory.review.base import transition_each
+
+    class Offers(Rule):
+        slug = "claim_expired"
+        label = "Proposer"
+
+        def findings(self, ctx):
+            return [self.make(device.pk, "…") for device in Device.objects.filter(asset_tag="GONE")]
+
+        def accept(self, flags, *, actor):
+            return transition_each(flags, Status.AVAILABLE, actor=actor, note="")
+
+    register_rule(Offers(), replace=True)
+    make_device("GONE", status=Status.RETIRED, status_changed_at=at(40))
     run_review(today=TODAY, rules=["claim_expired"])
-    Device.objects.filter(pk=device.pk).update(status=Status.RECYCLED)
 
     report = accept_flags(flags=Flag.objects.all(), actor=procurement)
 
