@@ -18,3 +18,9 @@ class ReuseConfig(AppConfig):
         register_guard(ceiling_guard)
         register_guard(claim_guard)
         register_panel("reuse", "reuse/_device_panel.html", device_panel_context, order=50)
+
+        from inventory.review import register_rule
+
+        from .review_rules import ReuseTargetRule
+
+        register_rule(ReuseTargetRule(), replace=True)

@@ -1,10 +1,11 @@
 """The built-in review rules (DESIGN.md §4, issue "extend rather than replace").
 
-Each rule selects the devices it flags with one set-based query (``reuse_target``, in its own
-module: three, for the yearly reuse rate) and turns each row into a French message with the figures behind it and
-the savings computed with the formulas of ``inventory.footprint`` (see docs/footprint.md).
-Messages quote dates and years rather than "N days ago" so that they do not change every
-night: an unchanged situation leaves the flag untouched.
+Each rule selects the devices it flags with one set-based query (the ``reuse_target`` rule is
+the reuse app's, ``reuse/review_rules.py``, since the décret 2023-266 ratio is reuse's) and
+turns each row into a French message with the figures behind it and the savings computed
+with the formulas of ``inventory.footprint`` (see docs/footprint.md). Messages quote dates and
+years rather than "N days ago" so that they do not change every night: an unchanged situation
+leaves the flag untouched.
 """
 
 import datetime as dt
@@ -18,7 +19,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from .. import footprint
 from ..models import Device, Flag, Repair, Status
 from .base import Rule, day_start, months_before, register_rule, transition_each, years_before
-from .reuse_target import ReuseTargetRule
 
 S = Status
 ACTIVE = (S.IN_STOCK, S.IN_SERVICE, S.IN_REPAIR)
@@ -346,5 +346,5 @@ class ReservedTooLongRule(Rule):
 
 
 for _rule in (ExtendRule(), RepairNotReplaceRule(), WarrantyEndingRule(), IdleStockRule(),
-              NotSeenRule(), ReservedTooLongRule(), ReuseTargetRule()):
+              NotSeenRule(), ReservedTooLongRule()):
     register_rule(_rule)
