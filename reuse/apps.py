@@ -11,16 +11,18 @@ class ReuseConfig(AppConfig):
         from inventory.lifecycle import register_guard
         from inventory.panels import register_panel
 
-        from .guards import ceiling_guard, claim_guard, erasure_guard
+        from .guards import ceiling_guard, claim_guard, claim_hold_guard, erasure_guard
         from .panels import device_panel_context
 
         register_guard(erasure_guard)
         register_guard(ceiling_guard)
         register_guard(claim_guard)
+        register_guard(claim_hold_guard)
         register_panel("reuse", "reuse/_device_panel.html", device_panel_context, order=50)
 
         from inventory.review import register_rule
 
-        from .review_rules import ReuseTargetRule
+        from .review_rules import ClaimExpiredRule, ReuseTargetRule
 
         register_rule(ReuseTargetRule(), replace=True)
+        register_rule(ClaimExpiredRule(), replace=True)

@@ -108,6 +108,20 @@ def ceiling_guard(device, to_status, context):
         )
 
 
+def claim_hold_guard(device, to_status, context):
+    """``reserved → available`` only once no active claim line holds the device (the claim
+    services deactivate the lines first, then release)."""
+    if to_status != Status.AVAILABLE or device.status != Status.RESERVED:
+        return
+    line = ClaimLine.objects.filter(device=device, active=True).only("claim_id").first()
+    if line is not None:
+        raise TransitionRefused(
+            _("%(tag)s is held by claim #%(id)s: expire, cancel or refuse that claim to release it.")
+            % {"tag": device.asset_tag, "id": line.claim_id},
+            code="claimed",
+        )
+
+
 def claim_guard(device, to_status, context):
     if to_status not in (Status.RETIRED, Status.RECYCLED) or device.status not in (Status.AVAILABLE, Status.RESERVED):
         return

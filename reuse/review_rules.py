@@ -3,6 +3,8 @@
 - ``reuse_target``: below the year's décret 2023-266 target (``reuse.indicators.reuse_ratio``),
   the oldest retirements that would close the gap. Accepting notes the finding: offering needs
   an offer (grade, value, erasure), made from the device or offer pages.
+- ``claim_expired``: replaces inventory's rule, reads the claim's pickup deadline and expires
+  the claim through the claim service.
 """
 
 import math
@@ -17,6 +19,7 @@ from inventory.review import Rule
 from inventory.review.base import years_before
 
 from .indicators import reuse_ratio
+from .models import Claim, ClaimLine
 
 
 class ReuseTargetRule(Rule):
@@ -62,3 +65,48 @@ class ReuseTargetRule(Rule):
                             % {"date": fmt.date(row["status_changed_at"])}])
         kg = footprint.reuse_avoided_kgco2e(row["embodied"], ctx.thresholds.displacement_rate)
         return self.make(row["id"], message, Flag.Severity.ACTION, None, kg)
+
+
+class ClaimExpiredRule(Rule):
+    """``claim_expired``: a device held by a claim whose pickup deadline has passed.
+
+    Replaces inventory's status-age rule: the deadline is the claim's own (pickup slot + delay),
+    and accepting expires the claim through ``expire_claim`` (devices released, lines inactive,
+    claim ``expired``) instead of moving the device behind the claim's back.
+    """
+
+    slug = "claim_expired"
+    label = gettext_lazy("Pickup overdue")
+    recommendation = gettext_lazy("Expire the claim: the devices are offered again")
+    severity = Flag.Severity.ACTION
+
+    def rows(self, ctx):
+        return (
+            ClaimLine.objects.filter(active=True, claim__status=Claim.Status.READY, claim__expires_at__lt=ctx.now,
+                                     device__status=Status.RESERVED)
+            .exclude(device__in=Device.objects.filter(self.snoozed(ctx)))
+            .values("device_id", "claim_id", "claim__expires_at", "claim__association__name")
+        )
+
+    def finding(self, row, ctx):
+        return self.make(row["device_id"], _(
+            "Claim #%(claim)s of %(name)s: pickup deadline %(date)s passed: expire the claim so that "
+            "another association can claim it."
+        ) % {"claim": row["claim_id"], "name": row["claim__association__name"],
+             "date": ctx.fmt.date(row["claim__expires_at"])})
+
+    def accept(self, flags, *, actor):
+        from .services import expire_claim
+
+        lines = dict(ClaimLine.objects.filter(device__in=[f.device_id for f in flags], active=True)
+                     .values_list("device_id", "claim_id"))
+        errors, done = {}, set()
+        for flag in flags:
+            claim_id = lines.get(flag.device_id)
+            if claim_id is None:
+                errors[flag.pk] = _("No claim holds this device any more.")
+            elif claim_id not in done:
+                if not expire_claim(claim_id=claim_id, actor=actor):
+                    errors[flag.pk] = _("The claim changed meanwhile (picked up or rescheduled).")
+                done.add(claim_id)
+        return errors

@@ -253,16 +253,24 @@ def expire_claims(*, now=None, actor=None):
     """
     now = now or timezone.now()
     due = Claim.objects.filter(status=Claim.Status.READY, expires_at__lt=now).values_list("pk", flat=True)
-    expired = 0
-    for pk in list(due):
-        with transaction.atomic():
-            claim = Claim.objects.select_for_update().select_related("offer").get(pk=pk)
-            if claim.status != Claim.Status.READY or claim.expires_at is None or claim.expires_at >= now:
-                continue
-            _release(claim, actor, _("Not picked up in time: claim expired"))
-            _set_status(claim, Claim.Status.EXPIRED)
-            expired += 1
-    return expired
+    return sum(expire_claim(claim_id=pk, now=now, actor=actor) for pk in list(due))
+
+
+@transaction.atomic
+def expire_claim(*, claim_id, now=None, actor=None):
+    """Expire one claim whose pickup deadline passed: its lines stop holding, devices are released.
+
+    Re-checked under the claim's row lock; returns False (and changes nothing) when the claim
+    was handed over, cancelled or rescheduled meanwhile. The review's ``claim_expired`` accept
+    calls it, so device, claim and claim lines always agree.
+    """
+    now = now or timezone.now()
+    claim = Claim.objects.select_for_update().select_related("offer").get(pk=claim_id)
+    if claim.status != Claim.Status.READY or claim.expires_at is None or claim.expires_at >= now:
+        return False
+    _release(claim, actor, _("Not picked up in time: claim expired"))
+    _set_status(claim, Claim.Status.EXPIRED)
+    return True
 
 
 def add_months(day, months):
