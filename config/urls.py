@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("inventory.imports.urls")),
     path("", include("inventory.repairs.urls")),
+    path("", include("inventory.exits.urls")),
     path("", include("inventory.review.urls")),
     path("", include("labels.urls")),
     path("reuse/", include("reuse.urls")),

@@ -44,7 +44,7 @@ class DeviceModelAdmin(admin.ModelAdmin):
         "vendor_support_end",
     ]
     list_filter = ["category", "os_upgradable", "has_battery", "ram_upgradable", "battery_replaceable",
-                   "storage_upgradable"]
+                   "storage_upgradable", "carries_storage", "weee_category"]
     list_select_related = ["category"]
     search_fields = ["manufacturer", "name"]
 
@@ -225,3 +225,5 @@ class FlagAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+from .exits import admin as exits_admin  # noqa: E402,F401  (registers ExitAdmin)

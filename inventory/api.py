@@ -105,6 +105,13 @@ class DeviceSerializer(serializers.ModelSerializer):
             "assignee",
             "purchase_date",
             "purchase_price",
+            "use_date",
+            "accounting_number",
+            "vat_rate",
+            "ownership",
+            "lessor",
+            "contract_end",
+            "classified",
             "supplier",
             "order_reference",
             "acquired_as",
@@ -178,6 +185,7 @@ class CategorySerializer(serializers.ModelSerializer):
             "embodied_kgco2e",
             "footprint_source",
             "carries_storage",
+            "weee_category",
         ]
 
 
@@ -202,6 +210,8 @@ class DeviceModelSerializer(serializers.ModelSerializer):
             "has_battery",
             "vendor_support_end",
             "os_upgradable",
+            "weee_category",
+            "carries_storage",
         ]
 
 

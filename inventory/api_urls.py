@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .exits.api import ExitViewSet
 from .repairs.api import RepairViewSet
 from .review.api import FlagViewSet
 
@@ -14,5 +15,6 @@ router.register("sites", api.SiteViewSet, basename="site")
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("repairs", RepairViewSet, basename="repair")
 router.register("flags", FlagViewSet, basename="flag")
+router.register("exits", ExitViewSet, basename="exit")
 
 urlpatterns = router.urls

@@ -26,6 +26,13 @@ DEVICE_FIELDS = [
     "assignee",
     "purchase_date",
     "purchase_price",
+    "use_date",
+    "accounting_number",
+    "vat_rate",
+    "ownership",
+    "lessor",
+    "contract_end",
+    "classified",
     "acquired_as",
     "supplier",
     "order_reference",
@@ -46,6 +53,22 @@ class DateInput(forms.DateInput):
 
 class DeviceValidationMixin:
     """Validation shared by the device forms of the pages and of the admin."""
+
+    # Fields with a model default that older clients (imports, scripts) do not send.
+    DEFAULTED = ("ownership", "vat_rate")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.DEFAULTED:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_ownership(self):
+        return self.cleaned_data.get("ownership") or Device._meta.get_field("ownership").default
+
+    def clean_vat_rate(self):
+        value = self.cleaned_data.get("vat_rate")
+        return Device._meta.get_field("vat_rate").default if value is None else value
 
     def clean_asset_tag(self):
         return normalize_asset_tag(self.cleaned_data["asset_tag"])
@@ -94,6 +117,8 @@ class DeviceForm(DeviceValidationMixin, forms.ModelForm):
         widgets = {
             "purchase_date": DateInput(),
             "warranty_end": DateInput(),
+            "use_date": DateInput(),
+            "contract_end": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -15,31 +15,81 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import journal
-from .models import Device, Event, Status
+from .models import Device, Event, Ownership, Status
 
 __all__ = [
-    "TERMINAL", "TRANSITIONS", "WORKFLOW_ONLY", "TransitionConflict", "TransitionRefused", "available_transitions",
+    "EDGE_WORKFLOWS", "EXIT_ROUTES", "GONE", "OWNED_ONLY", "TERMINAL", "TRANSITIONS", "WORKFLOWS", "WORKFLOW_ONLY",
+    "Workflow", "TransitionConflict", "TransitionRefused", "available_transitions",
     "can_transition", "check_transition", "register_guard", "status_label", "transition",
 ]
 
 S = Status
 
 TRANSITIONS = {
-    S.IN_STOCK: {S.IN_SERVICE, S.IN_REPAIR, S.RETIRED, S.LOST},
-    S.IN_SERVICE: {S.IN_STOCK, S.IN_REPAIR, S.RETIRED, S.LOST},
+    S.IN_STOCK: {S.IN_SERVICE, S.IN_REPAIR, S.RETIRED, S.LOST, S.STOLEN, S.RETURNED},
+    S.IN_SERVICE: {S.IN_STOCK, S.IN_REPAIR, S.RETIRED, S.LOST, S.STOLEN, S.RETURNED},
     S.IN_REPAIR: {S.IN_STOCK, S.IN_SERVICE, S.RETIRED},
-    S.RETIRED: {S.IN_STOCK, S.AVAILABLE, S.RECYCLED, S.LOST},
+    S.RETIRED: {
+        S.IN_STOCK, S.AVAILABLE, S.RECYCLED, S.LOST, S.SOLD, S.TRANSFERRED, S.TAKEN_BACK, S.RETURNED, S.STOLEN,
+        S.DESTROYED,
+    },
     S.AVAILABLE: {S.RETIRED, S.RESERVED, S.RECYCLED},
     S.RESERVED: {S.AVAILABLE, S.DONATED},
     S.DONATED: set(),
     S.RECYCLED: set(),
-    S.LOST: set(),
+    S.LOST: {S.IN_STOCK, S.STOLEN},
+    S.STOLEN: {S.IN_STOCK},
+    S.SOLD: set(),
+    S.TRANSFERRED: set(),
+    S.TAKEN_BACK: set(),
+    S.RETURNED: set(),
+    S.DESTROYED: set(),
 }
 TERMINAL = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
+# Gone from the fleet, for good or until found again: a lost or stolen device is no longer held.
+GONE = TERMINAL | {S.LOST, S.STOLEN}
+EXIT_ROUTES = frozenset({S.SOLD, S.TRANSFERRED, S.TAKEN_BACK, S.RETURNED, S.STOLEN, S.DESTROYED})
 
-# Statuses only reached through their own workflow (an offer, a claim, a donation, a repair):
-# the generic "change status" buttons do not offer them.
-WORKFLOW_ONLY = frozenset({S.IN_REPAIR, S.AVAILABLE, S.RESERVED, S.DONATED})
+
+class Workflow:
+    """Names of the workflows that alone may reach some statuses (issue 14 §5).
+
+    The service of a workflow passes ``workflow=Workflow.X`` to ``transition()``; the generic
+    entry points (device page, API ``transition``, admin action, review "accept") pass none, so a
+    device never becomes ``available`` without an offer, ``reserved`` without an approved claim,
+    ``donated`` without a handover, ``in_repair`` without a repair, or leaves by a route without
+    the record of that route.
+    """
+
+    OFFER = "offer"
+    CLAIM = "claim"
+    HANDOVER = "handover"
+    REPAIR = "repair"
+    EXIT = "exit"
+    FOUND = "found"
+
+
+W = Workflow
+
+# Target status -> the workflows allowed to reach it. (``available`` is also reached when a
+# claim releases its devices back to their offer.)
+WORKFLOWS = {
+    S.IN_REPAIR: frozenset({W.REPAIR}),
+    S.AVAILABLE: frozenset({W.OFFER, W.CLAIM}),
+    S.RESERVED: frozenset({W.CLAIM}),
+    S.DONATED: frozenset({W.HANDOVER}),
+    **{status: frozenset({W.EXIT}) for status in EXIT_ROUTES},
+}
+# Edges (from, to) with a workflow of their own: finding a device again closes its theft record.
+EDGE_WORKFLOWS = {
+    (S.LOST, S.IN_STOCK): frozenset({W.FOUND}),
+    (S.STOLEN, S.IN_STOCK): frozenset({W.FOUND}),
+}
+# Statuses only reached through their own workflow: the generic "change status" buttons do not
+# offer them, and ``transition()`` refuses them without the workflow's name.
+WORKFLOW_ONLY = frozenset(WORKFLOWS)
+# A leased or rented device belongs to its lessor: never offered, sold, donated or transferred.
+OWNED_ONLY = frozenset({S.AVAILABLE, S.RESERVED, S.DONATED, S.SOLD, S.TRANSFERRED, S.TAKEN_BACK})
 
 ACTION_LABELS = {
     S.IN_STOCK: gettext_lazy("Put back in stock"),
@@ -51,6 +101,12 @@ ACTION_LABELS = {
     S.DONATED: gettext_lazy("Record the donation"),
     S.RECYCLED: gettext_lazy("Send to recycling"),
     S.LOST: gettext_lazy("Declare lost"),
+    S.SOLD: gettext_lazy("Record a sale"),
+    S.TRANSFERRED: gettext_lazy("Transfer to a public body"),
+    S.TAKEN_BACK: gettext_lazy("Record a take-back for reuse"),
+    S.RETURNED: gettext_lazy("Return to the lessor"),
+    S.STOLEN: gettext_lazy("Declare stolen"),
+    S.DESTROYED: gettext_lazy("Record a destruction"),
 }
 
 
@@ -93,8 +149,8 @@ def status_label(status):
     return Status(status).label
 
 
-def check_transition(device, to_status, context=None):
-    """Raise TransitionRefused if ``device`` may not go to ``to_status`` now."""
+def check_transition(device, to_status, context=None, *, workflow=None):
+    """Raise TransitionRefused if ``device`` may not go to ``to_status`` now (by ``workflow``)."""
     if to_status not in Status.values:
         raise TransitionRefused(_("“%(status)s” is not a known status.") % {"status": to_status}, code="unknown_status")
     current = Status(device.status)
@@ -121,8 +177,50 @@ def check_transition(device, to_status, context=None):
             },
             code="not_allowed",
         )
+    _check_workflow(device, current, to_status, workflow)
+    _check_ownership(device, to_status)
     for guard in _guards:
         guard(device, to_status, context or {})
+
+
+def _check_workflow(device, current, to_status, workflow):
+    allowed = EDGE_WORKFLOWS.get((current, to_status)) or WORKFLOWS.get(to_status)
+    if allowed and workflow not in allowed:
+        raise TransitionRefused(
+            _("%(tag)s: “%(status)s” is reached only through its own procedure (%(how)s), not by a plain "
+              "status change.")
+            % {"tag": device.asset_tag, "status": status_label(to_status), "how": _procedure(current, to_status)},
+            code="workflow_only",
+        )
+
+
+def _procedure(current, to_status):
+    if (current, to_status) in EDGE_WORKFLOWS:
+        return _("“found again” on the device page")
+    return {
+        S.IN_REPAIR: _("open a repair"),
+        S.AVAILABLE: _("publish an offer"),
+        S.RESERVED: _("approve a claim"),
+        S.DONATED: _("hand over a claim"),
+    }.get(to_status, _("record the exit from the fleet with its document"))
+
+
+def _check_ownership(device, to_status):
+    owned = device.ownership == Ownership.OWNED
+    if to_status in OWNED_ONLY and not owned:
+        raise TransitionRefused(
+            _("%(tag)s is %(ownership)s (%(lessor)s): it belongs to its lessor and can never be offered, sold, "
+              "donated or transferred; return it to the lessor.")
+            % {"tag": device.asset_tag, "ownership": device.get_ownership_display().lower(),
+               "lessor": device.lessor or "—"},
+            code="not_owned",
+        )
+    if to_status == S.RETURNED and owned:
+        raise TransitionRefused(
+            _("%(tag)s is owned by the authority: only a leased or rented device is returned to a lessor.")
+            % {"tag": device.asset_tag},
+            code="owned",
+        )
 
 
 def can_transition(user):
@@ -130,13 +228,13 @@ def can_transition(user):
     return user.is_authenticated and user.has_perm("inventory.transition_device")
 
 
-def available_transitions(device, user, *, include_workflow=False):
+def available_transitions(device, user):
     """Targets the user may choose for this device now (table, guards and permission)."""
     if not can_transition(user):
         return []
     targets = []
     for target in sorted(TRANSITIONS[Status(device.status)], key=lambda s: Status.values.index(s)):
-        if target in WORKFLOW_ONLY and not include_workflow:
+        if target in WORKFLOW_ONLY or (device.status, target) in EDGE_WORKFLOWS:
             continue
         try:
             check_transition(device, target)
@@ -158,13 +256,15 @@ def transition(
     repair=None,
     data=None,
     check_permission=False,
+    workflow=None,
     **context,
 ):
     """Move ``device`` to ``to_status`` and journal it, atomically, under a row lock.
 
     ``expected_status`` is the status the caller saw (the form or API client): if the device
     changed meanwhile the call is refused with TransitionConflict rather than applied to a
-    state nobody looked at. Extra keyword arguments (``value``, ``claim_id``…) are passed to
+    state nobody looked at. ``workflow`` names the procedure calling (``Workflow``): the statuses
+    of ``WORKFLOWS`` are refused without it. Extra keyword arguments (``value``, ``claim_id``…) are passed to
     the guards and stored in the event's details. Returns the written Event.
     """
     if check_permission and not can_transition(actor):
@@ -175,7 +275,7 @@ def transition(
             _("%(tag)s changed meanwhile: it is now “%(status)s”. Reload the page and try again.")
             % {"tag": locked.asset_tag, "status": status_label(locked.status)}
         )
-    check_transition(locked, to_status, context)
+    check_transition(locked, to_status, context, workflow=workflow)
     now = timezone.now()
     from_status = locked.status
     Device.objects.filter(pk=locked.pk).update(status=to_status, status_changed_at=now, updated_at=now)

@@ -76,6 +76,7 @@ def device_detail(request, asset_tag):
                 (s, lifecycle.ACTION_LABELS[s]) for s in lifecycle.available_transitions(device, request.user)
             ],
             "panels": panels_for(device, request.user),
+            "exit_open": lifecycle.can_transition(request.user) and device.status not in lifecycle.TERMINAL,
         },
     )
 

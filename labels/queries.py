@@ -7,7 +7,7 @@ number of queries, and the report's three lists are computed in SQL whatever the
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Value, When
 
 from inventory import queries as inventory_queries
-from inventory.lifecycle import TERMINAL
+from inventory.lifecycle import GONE
 from inventory.models import Device, Event
 
 from .models import AuditCampaign, Sighting
@@ -70,7 +70,7 @@ def found_elsewhere(campaign):
 def missing(campaign):
     """Devices the register places in the campaign's scope (not donated, recycled or lost) that
     were not seen in this campaign."""
-    devices = Device.objects.exclude(status__in=TERMINAL)
+    devices = Device.objects.exclude(status__in=GONE)
     if campaign.site_id is not None:
         devices = devices.filter(site__path__startswith=campaign.site.path)
     seen = Sighting.objects.filter(campaign=campaign, device=OuterRef("pk"))

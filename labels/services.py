@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from inventory import journal
 from inventory.filters import DeviceFilterSet
-from inventory.lifecycle import TERMINAL, status_label
+from inventory.lifecycle import GONE, status_label
 from inventory.models import Device, Event, Site, normalize_asset_tag
 from inventory.services import move_device
 
@@ -118,7 +118,7 @@ def record_sighting(*, campaign, code, site=None, actor=None, method=Sighting.Me
     else:
         message = _("%(tag)s seen.") % {"tag": tag}
     warning = ""
-    if device.status in TERMINAL:
+    if device.status in GONE:
         warning = _("%(tag)s is recorded as “%(status)s”: tell the register's manager.") % {
             "tag": tag, "status": status_label(device.status)}
     return SightingResult(sighting, created=existing is None, moved=moved, message=message, warning=warning)

@@ -1,9 +1,8 @@
 """Figures that other apps own, read in one place so the lead can swap an implementation.
 
-* ``reuse_ratio(owner, year)`` — décret 2023-266 ratio. Today: ``inventory.review.reuse_rate``
-  (which counts internal redeployments in A; the legal version that excludes them and keeps
-  A and B lists is being written as ``reuse.indicators``). When it lands, change this function
-  only: callers use ``reused``, ``stock``, ``rate``, ``target`` and ``gap``.
+* ``reuse_ratio(owner, year)`` — décret 2023-266 ratio, from the legal indicator
+  ``reuse.indicators.reuse_ratio`` (A and B lists, redeployments beside it); callers use
+  ``reused``, ``stock``, ``rate`` and ``target`` as fractions, ``gap``, ``counted``, ``held``.
 * ``inclusion(owner, year)`` — donations, associations, follow-ups (``reuse.queries``).
 * ``current_owner()`` — the authority whose figures these are (DESIGN.md §6: a parameter of
   every legal figure, read from settings here and nowhere deeper).
@@ -32,11 +31,45 @@ def current_owner():
     )
 
 
-def reuse_ratio(owner, year):
-    """The décret 2023-266 reuse ratio of ``year`` (provisional source, see the module docstring)."""
-    from inventory.review import reuse_rate
+@dataclass(frozen=True)
+class ReuseFigure:
+    """The legal indicator as the reports print it: shares as fractions (0.5 for 50 %)."""
 
-    return reuse_rate(year=year)
+    year: int
+    reused: int
+    stock: int
+    target: object
+    counted: list
+    held: list
+    redeployed: int
+
+    @property
+    def rate(self):
+        from decimal import Decimal
+
+        return Decimal(self.reused) / Decimal(self.stock) if self.stock else None
+
+    @property
+    def gap(self):
+        """How many more devices must be directed to reuse this year to reach the target."""
+        import math
+
+        if self.target is None:
+            return 0
+        return max(0, math.ceil(self.target * self.stock) - self.reused)
+
+
+def reuse_ratio(owner, year):
+    """The décret 2023-266 reuse ratio of ``year`` (``reuse.indicators``, the one legal function).
+
+    ``owner`` is this instance's authority: every device counts (one owner per instance today).
+    """
+    from reuse.indicators import reuse_ratio as legal_ratio
+
+    ratio = legal_ratio(year=year)
+    target = ratio.target / 100 if ratio.target is not None else None
+    return ReuseFigure(year=year, reused=ratio.numerator, stock=ratio.denominator, target=target,
+                       counted=ratio.counted, held=ratio.stock, redeployed=ratio.redeployed)
 
 
 def inclusion(owner, year, *, as_of=None):

@@ -12,12 +12,17 @@ class ReuseConfig(AppConfig):
         from inventory.panels import register_panel
         from inventory.review import register_rule
 
-        from .guards import ceiling_guard, claim_guard, erasure_guard
+        from .guards import ceiling_guard, claim_guard, claim_hold_guard, erasure_guard
         from .panels import device_panel_context
         from .review_rules import offer_unclaimed
 
         register_guard(erasure_guard)
         register_guard(ceiling_guard)
         register_guard(claim_guard)
+        register_guard(claim_hold_guard)
         register_rule(offer_unclaimed)
         register_panel("reuse", "reuse/_device_panel.html", device_panel_context, order=50)
+        from .review_claims import ClaimExpiredRule, ReuseTargetRule
+
+        register_rule(ReuseTargetRule(), replace=True)
+        register_rule(ClaimExpiredRule(), replace=True)

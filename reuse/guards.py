@@ -1,7 +1,10 @@
 """Lifecycle guards registered with ``inventory.lifecycle.register_guard`` (DESIGN.md §3).
 
-- A device whose category carries storage cannot become available, reserved, donated or
-  recycled without a passed ``Erasure`` performed after its last time in service.
+- A device whose model carries storage (the model's own answer, else its category's: a
+  multifunction printer with a disk) cannot become available, reserved, donated or recycled, nor
+  leave by any exit route, without a passed ``Erasure`` performed after its last time in
+  service. Two exceptions: a theft (nobody chose it) and a return to the lessor whose contract
+  terms the user confirmed (``contract_terms_confirmed=True``).
 - A donation's unit value at transfer must be within the legal ceiling (CG3P art. D. 3212-3);
   the donation flow passes it as ``value=`` to ``transition()``.
 - A device a claim holds is not retired or recycled by hand: the claim is cancelled or refused
@@ -11,6 +14,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -20,7 +24,10 @@ from inventory.models import Device, Event, Status
 from .conf import donation_ceiling
 from .models import ClaimLine, Erasure
 
-NEEDS_ERASURE = frozenset({Status.AVAILABLE, Status.RESERVED, Status.DONATED, Status.RECYCLED})
+NEEDS_ERASURE = frozenset({
+    Status.AVAILABLE, Status.RESERVED, Status.DONATED, Status.RECYCLED, Status.SOLD, Status.TRANSFERRED,
+    Status.TAKEN_BACK, Status.RETURNED, Status.DESTROYED,
+})
 
 # A device is "in service" until an event takes it out of service; a redeployment hands it to
 # new people, so an erasure made before a redeployment no longer counts either.
@@ -53,8 +60,12 @@ def has_valid_erasure(device):
 def erasure_guard(device, to_status, context):
     if to_status not in NEEDS_ERASURE:
         return
+    if to_status == Status.RETURNED and context.get("contract_terms_confirmed"):
+        return
     carries_storage = (
-        Device.objects.filter(pk=device.pk).values_list("model__category__carries_storage", flat=True).first()
+        Device.objects.filter(pk=device.pk)
+        .values_list(Coalesce("model__carries_storage", "model__category__carries_storage"), flat=True)
+        .first()
     )
     if carries_storage and not has_valid_erasure(device):
         raise TransitionRefused(
@@ -94,6 +105,20 @@ def ceiling_guard(device, to_status, context):
                 "ceiling": formats.number_format(ceiling, 0),
             },
             code="over_ceiling",
+        )
+
+
+def claim_hold_guard(device, to_status, context):
+    """``reserved → available`` only once no active claim line holds the device (the claim
+    services deactivate the lines first, then release)."""
+    if to_status != Status.AVAILABLE or device.status != Status.RESERVED:
+        return
+    line = ClaimLine.objects.filter(device=device, active=True).only("claim_id").first()
+    if line is not None:
+        raise TransitionRefused(
+            _("%(tag)s is held by claim #%(id)s: expire, cancel or refuse that claim to release it.")
+            % {"tag": device.asset_tag, "id": line.claim_id},
+            code="claimed",
         )
 
 

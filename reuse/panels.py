@@ -1,7 +1,7 @@
 """The "Second life" section of the device page (registered in ``ReuseConfig.ready``)."""
 
 from config.roles import is_staff_member
-from inventory.lifecycle import TERMINAL
+from inventory.lifecycle import GONE
 from inventory.models import Status
 
 from .guards import has_valid_erasure
@@ -18,8 +18,8 @@ def device_panel_context(device, user):
         {
             "device": device,
             "erased": has_valid_erasure(device),
-            "carries_storage": device.model.category.carries_storage,
-            "can_erase": user.has_perm("reuse.add_erasure") and device.status not in TERMINAL,
+            "carries_storage": device.model.stores_data,
+            "can_erase": user.has_perm("reuse.add_erasure") and device.status not in GONE,
             "can_redeploy": user.has_perm("inventory.transition_device") and device.status in REDEPLOYABLE,
             "can_offer": user.has_perm("reuse.add_offer") and device.status == Status.RETIRED,
         }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0007_import_profiles'),
+        ('inventory', '0008_exit_routes'),
     ]
 
     operations = [

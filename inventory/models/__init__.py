@@ -3,10 +3,12 @@
 - ``register``: the catalogue, sites, departments and devices;
 - ``journal``: the append-only ``Event`` (written only by ``inventory.journal``);
 - ``repairs``: ``Repair``;
+- ``exits``: ``Exit``, a device leaving by sale, transfer, take-back, return, theft or destruction;
 - ``review``: the review's thresholds (``ReviewSettings``) and findings (``Flag``);
 - ``imports``: saved import mappings and background file jobs.
 """
 
+from .exits import Exit
 from .imports import FileJob, ImportProfile
 from .journal import Event, EventQuerySet
 from .register import (
@@ -32,6 +34,7 @@ __all__ = [
     "Device",
     "DeviceModel",
     "Event",
+    "Exit",
     "EventQuerySet",
     "FileJob",
     "Flag",

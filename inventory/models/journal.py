@@ -39,6 +39,8 @@ class Event(models.Model):
         DONATED = "donated", _("Donated")
         PLANNED = "planned", _("Renewal planned")
         IMPORTED = "imported", _("Imported")
+        EXITED = "exited", _("Left the fleet")
+        FOUND = "found", _("Found again")
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events", verbose_name=_("device"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

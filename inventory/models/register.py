@@ -26,6 +26,13 @@ class Status(models.TextChoices):
     DONATED = "donated", _("Donated")
     RECYCLED = "recycled", _("Recycled")
     LOST = "lost", _("Lost")
+    # Exit routes other than donation and recycling (DOMAIN.md §7), each with its ``Exit`` record.
+    SOLD = "sold", _("Sold")
+    TRANSFERRED = "transferred", _("Transferred to a public body")
+    TAKEN_BACK = "taken_back", _("Taken back for reuse")
+    RETURNED = "returned", _("Returned to the lessor")
+    STOLEN = "stolen", _("Stolen")
+    DESTROYED = "destroyed", _("Destroyed")
 
 
 class AcquiredAs(models.TextChoices):
@@ -133,6 +140,11 @@ class DeviceModel(models.Model):
         _("WEEE category"), max_length=1, choices=WeeeCategory.choices, blank=True,
         help_text=_("Empty: the category's. Large copiers and servers are 4° (outside the reuse ratio)."),
     )
+    carries_storage = models.BooleanField(
+        _("carries storage"), null=True, blank=True,
+        help_text=_("Empty: the category's. Yes for a multifunction printer with a hard disk: "
+                    "an erasure is then needed before it leaves."),
+    )
 
     class Meta:
         verbose_name = _("device model")
@@ -149,6 +161,11 @@ class DeviceModel(models.Model):
 
     def __str__(self):
         return f"{self.manufacturer} {self.name}"
+
+    @property
+    def stores_data(self):
+        """Whether devices of this model hold storage: the model's answer, else its category's."""
+        return self.category.carries_storage if self.carries_storage is None else self.carries_storage
 
 
 class Site(models.Model):
@@ -262,6 +279,10 @@ class Device(models.Model):
     ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices, default=Ownership.OWNED)
     lessor = models.CharField(_("lessor"), max_length=150, blank=True)
     contract_end = models.DateField(_("end of lease or rental contract"), null=True, blank=True)
+    classified = models.BooleanField(
+        _("holds classified or protected information"), default=False,
+        help_text=_("Destroyed, never reused: outside the décret 2023-266 reuse ratio."),
+    )
     vat_rate = models.DecimalField(
         _("VAT rate"), max_digits=4, decimal_places=3, default=Decimal("0.200"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],

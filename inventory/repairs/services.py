@@ -56,7 +56,7 @@ def open_repair(*, device, symptom, fault_category=Repair.FaultCategory.OTHER, a
         estimated_cost=estimated_cost, opened_by=journal.acting_user(actor), opened_at=timezone.now(),
     )
     lifecycle.transition(device, Status.IN_REPAIR, actor=actor, note=symptom, expected_status=expected_status,
-                         kind=Event.Kind.REPAIR_OPENED, repair=repair,
+                         kind=Event.Kind.REPAIR_OPENED, repair=repair, workflow=lifecycle.Workflow.REPAIR,
                          data={"repair_id": repair.pk, "fault_category": fault_category})
     return repair
 

@@ -1,10 +1,11 @@
 """The built-in review rules (DESIGN.md §4, issue "extend rather than replace").
 
-Each rule selects the devices it flags with one set-based query (``reuse_target``, in its own
-module: three, for the yearly reuse rate) and turns each row into a French message with the figures behind it and
-the savings computed with the formulas of ``inventory.footprint`` (see docs/footprint.md).
-Messages quote dates and years rather than "N days ago" so that they do not change every
-night: an unchanged situation leaves the flag untouched.
+Each rule selects the devices it flags with one set-based query (the ``reuse_target`` rule is
+the reuse app's, ``reuse/review_claims.py``, since the décret 2023-266 ratio is reuse's) and
+turns each row into a French message with the figures behind it and the savings computed
+with the formulas of ``inventory.footprint`` (see docs/footprint.md). Messages quote dates and
+years rather than "N days ago" so that they do not change every night: an unchanged situation
+leaves the flag untouched.
 """
 
 import datetime as dt
@@ -19,7 +20,6 @@ from .. import footprint
 from ..models import Device, Flag, Repair, Status
 from . import savings
 from .base import Rule, day_start, months_before, register_rule, transition_each, years_before
-from .reuse_target import ReuseTargetRule
 from .stalled import RepairStalledRule
 
 S = Status
@@ -273,7 +273,9 @@ class IdleStockRule(Rule):
 
     slug = "idle_stock"
     label = gettext_lazy("Idle in stock")
-    recommendation = gettext_lazy("Offer it to associations if retired (noted otherwise)")
+    # Offering needs an offer (grade, value, erasure): accepting only notes the finding; the
+    # device page leads to the offer form (issue 14 §5: no status without its workflow).
+    recommendation = gettext_lazy("Noted: redeploy it or offer it from its page")
     severity = Flag.Severity.WARNING
 
     def queryset(self, ctx):
@@ -310,13 +312,6 @@ class IdleStockRule(Rule):
                         "nor offered: redeploy it, or offer it to associations.") % figures
         return self.make(row["id"], message, Flag.Severity.WARNING, savings=saved)
 
-    def accept(self, flags, *, actor):
-        retired = [flag for flag in flags if flag.device.status == S.RETIRED]
-        errors = transition_each(retired, S.AVAILABLE, actor=actor,
-                                 note=_("Offered after the review found it idle."))
-        in_stock = [flag for flag in flags if flag.device.status != S.RETIRED]
-        super().accept(in_stock, actor=actor)
-        return errors
 
 
 class NotSeenRule(Rule):
@@ -359,13 +354,15 @@ class ReservedTooLongRule(Rule):
     """``claim_expired``: a device ``reserved`` for too long.
 
     Inventory knows no claim (it must not import reuse), so the rule only sees that a device has
-    been ``reserved`` for more than ``claim_pickup_days``. Reuse does not replace it today; it may
-    with ``register_rule(its_rule, replace=True)`` using the claim's real pickup deadline.
+    been ``reserved`` for more than ``claim_pickup_days`` and accepting it only notes it: a
+    reserved device goes back to ``available`` only through its claim. The reuse app replaces
+    this rule (``register_rule(its_rule, replace=True)``) by one that reads the claim's pickup
+    deadline and expires the claim through the claim service.
     """
 
     slug = "claim_expired"
     label = gettext_lazy("Pickup overdue")
-    recommendation = gettext_lazy("Release it: offered to associations again")
+    recommendation = gettext_lazy("Noted: cancel the claim from its page")
     severity = Flag.Severity.ACTION
 
     def queryset(self, ctx):
@@ -384,11 +381,8 @@ class ReservedTooLongRule(Rule):
                          % {"date": ctx.fmt.date(row["status_changed_at"]),
                             "days": ctx.thresholds.claim_pickup_days})
 
-    def accept(self, flags, *, actor):
-        return transition_each(flags, S.AVAILABLE, actor=actor,
-                               note=_("Released: the pickup did not happen in time."))
 
 
 for _rule in (ExtendRule(), RepairNotReplaceRule(), WarrantyEndingRule(), IdleStockRule(),
-              NotSeenRule(), ReservedTooLongRule(), RepairStalledRule(), ReuseTargetRule()):
+              NotSeenRule(), ReservedTooLongRule(), RepairStalledRule()):
     register_rule(_rule)

@@ -139,6 +139,7 @@ def approve_claim(*, claim, actor, note=""):
     for line in _lines(locked):
         lifecycle.transition(
             line.device, Status.RESERVED, actor=actor, kind=Event.Kind.CLAIMED, expected_status=Status.AVAILABLE,
+            workflow=lifecycle.Workflow.CLAIM,
             note=note or locked.association.name, data={"claim_id": locked.pk, "offer_id": locked.offer_id},
         )
     _set_status(locked, Claim.Status.APPROVED, actor)
@@ -174,7 +175,8 @@ def _release(claim, actor, note):
     data = {"claim_id": claim.pk, "offer_id": claim.offer_id}
     for line in lines:
         if line.device.status == Status.RESERVED:
-            lifecycle.transition(line.device, Status.AVAILABLE, actor=actor, note=note, data=data)
+            lifecycle.transition(line.device, Status.AVAILABLE, actor=actor, note=note, data=data,
+                                 workflow=lifecycle.Workflow.CLAIM)
         if not offer_open and line.device.status == Status.AVAILABLE:
             lifecycle.transition(line.device, Status.RETIRED, actor=actor, note=note, data=data)
     if not offer_open:
@@ -222,6 +224,7 @@ def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_ov
     for line in lines:
         lifecycle.transition(
             line.device, Status.DONATED, actor=actor, kind=Event.Kind.DONATED, expected_status=Status.RESERVED,
+            workflow=lifecycle.Workflow.HANDOVER,
             note=_("Agreement %(number)s") % {"number": donation.number},
             data={"claim_id": claim.pk, "donation_id": donation.pk}, value=line.value_at_transfer,
         )
@@ -250,16 +253,24 @@ def expire_claims(*, now=None, actor=None):
     """
     now = now or timezone.now()
     due = Claim.objects.filter(status=Claim.Status.READY, expires_at__lt=now).values_list("pk", flat=True)
-    expired = 0
-    for pk in list(due):
-        with transaction.atomic():
-            claim = Claim.objects.select_for_update().select_related("offer").get(pk=pk)
-            if claim.status != Claim.Status.READY or claim.expires_at is None or claim.expires_at >= now:
-                continue
-            _release(claim, actor, _("Not picked up in time: claim expired"))
-            _set_status(claim, Claim.Status.EXPIRED)
-            expired += 1
-    return expired
+    return sum(expire_claim(claim_id=pk, now=now, actor=actor) for pk in list(due))
+
+
+@transaction.atomic
+def expire_claim(*, claim_id, now=None, actor=None):
+    """Expire one claim whose pickup deadline passed: its lines stop holding, devices are released.
+
+    Re-checked under the claim's row lock; returns False (and changes nothing) when the claim
+    was handed over, cancelled or rescheduled meanwhile. The review's ``claim_expired`` accept
+    calls it, so device, claim and claim lines always agree.
+    """
+    now = now or timezone.now()
+    claim = Claim.objects.select_for_update().select_related("offer").get(pk=claim_id)
+    if claim.status != Claim.Status.READY or claim.expires_at is None or claim.expires_at >= now:
+        return False
+    _release(claim, actor, _("Not picked up in time: claim expired"))
+    _set_status(claim, Claim.Status.EXPIRED)
+    return True
 
 
 def add_months(day, months):

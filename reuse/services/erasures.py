@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from inventory import journal
 from inventory.journal import acting_user
-from inventory.lifecycle import TERMINAL, status_label
+from inventory.lifecycle import GONE, status_label
 from inventory.models import Device, Event
 
 from ..exceptions import ReuseRefused
@@ -35,7 +35,7 @@ def record_erasure(
     from ..pdf import erasure_certificate
 
     locked = Device.objects.select_for_update().select_related("model").get(pk=device.pk)
-    if locked.status in TERMINAL:
+    if locked.status in GONE:
         raise ReuseRefused(
             _("%(tag)s is %(status)s: it is no longer ours to erase.")
             % {"tag": locked.asset_tag, "status": status_label(locked.status)},

@@ -56,6 +56,7 @@ def create_offer(*, devices, grade, actor, title="", description="", value=None)
     for device in devices:
         lifecycle.transition(
             device, Status.AVAILABLE, actor=actor, kind=Event.Kind.OFFERED, expected_status=Status.RETIRED,
+            workflow=lifecycle.Workflow.OFFER,
             data={"offer_id": offer.pk}, note=offer.title,
         )
     enqueue(tasks.notify_offer_published, offer.pk)

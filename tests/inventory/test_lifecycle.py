@@ -23,6 +23,15 @@ FRENCH_REASON = {
 }
 
 
+def _workflow(source, target):
+    """The workflow allowed to make this change (None for a plain status change)."""
+    allowed = lifecycle.EDGE_WORKFLOWS.get((source, target)) or lifecycle.WORKFLOWS.get(target)
+    return min(allowed) if allowed else None
+
+
+WORKFLOW_PAIRS = [(source, target) for source, target in ALLOWED if _workflow(source, target)]
+
+
 def _ids(pairs):
     return [f"{source}->{target}" for source, target in pairs]
 
@@ -54,15 +63,18 @@ def _trace(device):
 def test_the_table_covers_every_status_and_only_terminal_ones_lead_nowhere():
     assert set(TRANSITIONS) == set(Status.values)
     assert {status for status, targets in TRANSITIONS.items() if not targets} == set(TERMINAL)
-    assert set(TERMINAL) == {Status.DONATED, Status.RECYCLED, Status.LOST}
+    assert set(TERMINAL) == {
+        Status.DONATED, Status.RECYCLED, Status.SOLD, Status.TRANSFERRED, Status.TAKEN_BACK, Status.RETURNED,
+        Status.DESTROYED,
+    }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("source", "target"), ALLOWED, ids=_ids(ALLOWED))
 def test_an_allowed_transition_changes_the_status_and_journals_it_once(table_only, actor, source, target):
-    device = DeviceFactory(status=source)
+    device = DeviceFactory(status=source, ownership="leased" if target == Status.RETURNED else "owned")
 
-    event = transition(device, target, actor=actor, note="table")
+    event = transition(device, target, actor=actor, note="table", workflow=_workflow(source, target))
 
     assert Device.objects.get(pk=device.pk).status == target
     assert device.status == target
@@ -86,6 +98,50 @@ def test_a_refused_transition_explains_why_in_french_and_leaves_no_trace(table_o
     assert str(Status(source).label) in refusal.value.message  # “Réformé”, “En service”…
     assert refusal.value.http_status == 400
     assert _trace(device) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("source", "target"), WORKFLOW_PAIRS, ids=_ids(WORKFLOW_PAIRS))
+def test_a_workflow_status_without_its_workflow_is_refused_in_french(table_only, french, source, target):
+    device = DeviceFactory(status=source, ownership="leased" if target == Status.RETURNED else "owned")
+    before = _trace(device)
+
+    with pytest.raises(TransitionRefused, match="uniquement par sa propre procédure") as refusal:
+        transition(device, target, workflow="not-this-one")
+
+    assert refusal.value.code == "workflow_only"
+    assert _trace(device) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", sorted(lifecycle.OWNED_ONLY & TRANSITIONS[Status.RETIRED]))
+def test_a_leased_device_is_never_offered_sold_or_transferred(table_only, french, target):
+    device = DeviceFactory(status=Status.RETIRED, ownership="leased", lessor="LocaPC")
+
+    with pytest.raises(TransitionRefused, match="LocaPC") as refusal:
+        transition(device, target, workflow=_workflow(Status.RETIRED, target))
+
+    assert refusal.value.code == "not_owned"
+
+
+@pytest.mark.django_db
+def test_an_owned_device_is_not_returned_to_a_lessor(table_only):
+    with pytest.raises(TransitionRefused) as refusal:
+        transition(DeviceFactory(status=Status.RETIRED), Status.RETURNED, workflow="exit")
+
+    assert refusal.value.code == "owned"
+
+
+@pytest.mark.django_db
+def test_the_generic_buttons_offer_no_workflow_status(actor):
+    from django.contrib.auth.models import Permission
+
+    actor.user_permissions.add(Permission.objects.get(codename="transition_device"))
+    actor = type(actor).objects.get(pk=actor.pk)
+    for status in (Status.RETIRED, Status.LOST, Status.STOLEN, Status.IN_STOCK):
+        offered = set(lifecycle.available_transitions(DeviceFactory(status=status), actor))
+        assert not offered & lifecycle.WORKFLOW_ONLY
+        assert (status, Status.IN_STOCK) not in lifecycle.EDGE_WORKFLOWS or Status.IN_STOCK not in offered
 
 
 @pytest.mark.django_db
@@ -123,7 +179,7 @@ def test_a_guard_receives_the_keyword_links_which_the_journal_keeps(table_only):
     lifecycle.register_guard(lambda device, to_status, context: seen.append((to_status, context)))
     device = DeviceFactory(status=Status.RESERVED)
 
-    event = transition(device, Status.DONATED, value=120, claim_id=7)
+    event = transition(device, Status.DONATED, value=120, claim_id=7, workflow="handover")
 
     assert seen == [(Status.DONATED, {"value": 120, "claim_id": 7})]
     assert event.data == {"value": 120, "claim_id": 7}
@@ -159,16 +215,16 @@ def test_a_stale_expected_status_is_a_conflict_in_french_without_trace(table_onl
 def test_the_expected_status_when_it_matches_lets_the_transition_through(table_only):
     device = DeviceFactory(status=Status.IN_SERVICE)
 
-    transition(device, Status.IN_REPAIR, expected_status=Status.IN_SERVICE)
+    transition(device, Status.IN_REPAIR, expected_status=Status.IN_SERVICE, workflow="repair")
 
     assert Device.objects.get(pk=device.pk).status == Status.IN_REPAIR
 
 
 @pytest.mark.django_db
 def test_the_lock_reads_the_current_status_not_the_callers_stale_copy(table_only, french):
-    device = DeviceFactory(status=Status.IN_SERVICE)
+    device = DeviceFactory(status=Status.RETIRED)
     stale = Device.objects.get(pk=device.pk)
-    transition(device, Status.LOST)
+    transition(device, Status.RECYCLED)
 
     with pytest.raises(TransitionRefused, match="ce statut est définitif"):
         transition(stale, Status.IN_STOCK)

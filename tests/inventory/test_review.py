@@ -18,7 +18,6 @@ from inventory.review import (
     accept_flags,
     dismiss_flags,
     register_rule,
-    reuse_rate,
     run_review,
     update_review_settings,
 )
@@ -175,27 +174,6 @@ def test_a_threshold_changed_by_procurement_applies_at_the_next_run(procurement)
     assert open_flags_by_rule()["warranty_ending"] == {"WAR-TODAY", "WAR-DAY-60", "NO-WAR-DAY-61"}
 
 
-def test_reuse_rate_reads_the_journal_and_excludes_devices_too_old_at_retirement():
-    year_start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    young = [make_device(f"Y-{i}", purchase_date=dt.date(2020, 1, 1)) for i in range(4)]
-    too_old = make_device("OLD", purchase_date=dt.date(2010, 1, 1))
-    for device in [*young, too_old]:
-        retire_in_journal(device, when=at(200))
-    # Offered during the year (directed to reuse), then back: it still counts once.
-    Event.objects.create(device=young[0], kind=Event.Kind.STATUS, from_status=Status.RETIRED,
-                         to_status=Status.AVAILABLE, at=year_start + dt.timedelta(days=10))
-    Event.objects.create(device=young[0], kind=Event.Kind.STATUS, from_status=Status.AVAILABLE,
-                         to_status=Status.RESERVED, at=year_start + dt.timedelta(days=20))
-    Device.objects.filter(pk=young[0].pk).update(status=Status.RESERVED)
-    # Redeployed last year: not this year's reuse.
-    Event.objects.create(device=young[1], kind=Event.Kind.REDEPLOYED, at=at(150))
-
-    rate = reuse_rate(year=2026)
-
-    assert (rate.reused, rate.stock, rate.target) == (1, 4, Decimal("0.5"))
-    assert rate.gap == 1
-
-
 def test_reuse_target_flags_just_enough_devices_oldest_retirement_first():
     for i, days in enumerate((300, 500, 400, 200)):
         make_device(f"R-{i}", status=Status.RETIRED, status_changed_at=at(days),
@@ -213,8 +191,8 @@ def test_reuse_target_flags_nothing_once_the_target_is_met():
     devices = [make_device(f"R-{i}", purchase_date=dt.date(2020, 1, 1)) for i in range(2)]
     for device in devices:
         retire_in_journal(device, when=at(200))
-    Event.objects.create(device=devices[0], kind=Event.Kind.STATUS, from_status=Status.RETIRED,
-                         to_status=Status.AVAILABLE, at=at(5))
+    Event.objects.create(device=devices[0], kind=Event.Kind.EXITED, from_status=Status.RETIRED,
+                         to_status=Status.SOLD, at=at(5))
 
     run_review(today=TODAY, rules=["reuse_target"])
 
@@ -258,22 +236,34 @@ def test_accepting_extend_takes_the_device_off_the_renewal_plan(procurement):
     assert Event.objects.filter(device=device, kind=Event.Kind.PLANNED, data__year=None).exists()
 
 
-def test_accepting_an_overdue_pickup_releases_the_device(procurement):
-    monitor = DeviceModelFactory(category=CategoryFactory(slug="monitor", carries_storage=False))
-    device = make_device("RESERVED", model=monitor, status=Status.RESERVED, status_changed_at=at(40))
-    run_review(today=TODAY, rules=["claim_expired"])
+def test_accepting_the_idle_stock_finding_offers_nothing_without_an_offer(procurement):
+    device = make_device("IDLE", status=Status.RETIRED, status_changed_at=at(400))
+    run_review(today=TODAY, rules=["idle_stock"])
 
-    accept_flags(flags=Flag.objects.all(), actor=procurement)
+    report = accept_flags(flags=Flag.objects.all(), actor=procurement)
 
     device.refresh_from_db()
-    assert device.status == Status.AVAILABLE
-    assert Event.objects.filter(device=device, to_status=Status.AVAILABLE, actor=procurement).exists()
+    assert report.accepted == 1
+    assert device.status == Status.RETIRED
+    assert not Event.objects.filter(device=device, to_status=Status.AVAILABLE).exists()
 
 
-def test_a_recommendation_the_lifecycle_refuses_is_reported_and_the_flag_stays_open(procurement):
-    device = make_device("GONE", status=Status.RESERVED, status_changed_at=at(40))
+def test_a_recommendation_the_lifecycle_refuses_is_reported_and_the_flag_stays_open(procurement, restore_rules):
+    from inventory.review.base import transition_each
+
+    class Offers(Rule):
+        slug = "claim_expired"
+        label = "Proposer"
+
+        def findings(self, ctx):
+            return [self.make(device.pk, "…") for device in Device.objects.filter(asset_tag="GONE")]
+
+        def accept(self, flags, *, actor):
+            return transition_each(flags, Status.AVAILABLE, actor=actor, note="")
+
+    register_rule(Offers(), replace=True)
+    make_device("GONE", status=Status.RETIRED, status_changed_at=at(40))
     run_review(today=TODAY, rules=["claim_expired"])
-    Device.objects.filter(pk=device.pk).update(status=Status.RECYCLED)
 
     report = accept_flags(flags=Flag.objects.all(), actor=procurement)
 

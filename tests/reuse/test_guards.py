@@ -25,7 +25,7 @@ def french():
 def test_offering_a_device_with_storage_and_no_erasure_is_refused_in_french():
     device = retired_device()
     with pytest.raises(lifecycle.TransitionRefused) as refusal:
-        lifecycle.transition(device, Status.AVAILABLE)
+        lifecycle.transition(device, Status.AVAILABLE, workflow="offer")
     assert refusal.value.code == "erasure_required"
     assert "effacement" in refusal.value.message
     device.refresh_from_db()
@@ -39,7 +39,7 @@ def test_donating_without_erasure_is_refused_in_french_and_nothing_is_written(bu
     device.status = Status.RESERVED
     before = Event.objects.count()
     with pytest.raises(lifecycle.TransitionRefused) as refusal:
-        lifecycle.transition(device, Status.DONATED, value=Decimal("50"))
+        lifecycle.transition(device, Status.DONATED, value=Decimal("50"), workflow="handover")
     assert refusal.value.code == "erasure_required"
     assert "effacement" in refusal.value.message
     assert Event.objects.count() == before
@@ -56,7 +56,7 @@ def test_a_failed_erasure_does_not_count():
     device = retired_device()
     erase(device, passed=False)
     with pytest.raises(lifecycle.TransitionRefused):
-        lifecycle.transition(device, Status.AVAILABLE)
+        lifecycle.transition(device, Status.AVAILABLE, workflow="offer")
 
 
 def test_an_erasure_made_before_the_device_last_left_service_does_not_count():
@@ -66,9 +66,9 @@ def test_an_erasure_made_before_the_device_last_left_service_does_not_count():
     lifecycle.transition(device, Status.IN_SERVICE)
     lifecycle.transition(device, Status.RETIRED)
     with pytest.raises(lifecycle.TransitionRefused):
-        lifecycle.transition(device, Status.AVAILABLE)
+        lifecycle.transition(device, Status.AVAILABLE, workflow="offer")
     erase(device)
-    lifecycle.transition(device, Status.AVAILABLE)
+    lifecycle.transition(device, Status.AVAILABLE, workflow="offer")
     assert device.status == Status.AVAILABLE
 
 
@@ -83,18 +83,18 @@ def test_a_redeployment_voids_an_earlier_erasure(buyer):
 
 def test_a_device_without_storage_needs_no_erasure():
     device = retired_device(storage=False)
-    lifecycle.transition(device, Status.AVAILABLE)
+    lifecycle.transition(device, Status.AVAILABLE, workflow="offer")
     assert device.status == Status.AVAILABLE
 
 
 def test_a_donation_above_the_ceiling_is_refused_in_french_and_nothing_is_written():
     device = retired_device()
     erase(device)
-    lifecycle.transition(device, Status.AVAILABLE)
-    lifecycle.transition(device, Status.RESERVED)
+    lifecycle.transition(device, Status.AVAILABLE, workflow="offer")
+    lifecycle.transition(device, Status.RESERVED, workflow="claim")
     before = Event.objects.count()
     with pytest.raises(lifecycle.TransitionRefused) as refusal:
-        lifecycle.transition(device, Status.DONATED, value=Decimal("300.01"))
+        lifecycle.transition(device, Status.DONATED, value=Decimal("300.01"), workflow="handover")
     assert refusal.value.code == "over_ceiling"
     assert "plafond" in refusal.value.message
     assert "300,01" in refusal.value.message
@@ -106,19 +106,19 @@ def test_a_donation_above_the_ceiling_is_refused_in_french_and_nothing_is_writte
 def test_a_donation_at_the_ceiling_is_allowed():
     device = retired_device()
     erase(device)
-    lifecycle.transition(device, Status.AVAILABLE)
-    lifecycle.transition(device, Status.RESERVED)
-    lifecycle.transition(device, Status.DONATED, value=Decimal("300.00"))
+    lifecycle.transition(device, Status.AVAILABLE, workflow="offer")
+    lifecycle.transition(device, Status.RESERVED, workflow="claim")
+    lifecycle.transition(device, Status.DONATED, value=Decimal("300.00"), workflow="handover")
     assert device.status == Status.DONATED
 
 
 def test_a_donation_without_a_value_is_refused():
     device = retired_device()
     erase(device)
-    lifecycle.transition(device, Status.AVAILABLE)
-    lifecycle.transition(device, Status.RESERVED)
+    lifecycle.transition(device, Status.AVAILABLE, workflow="offer")
+    lifecycle.transition(device, Status.RESERVED, workflow="claim")
     with pytest.raises(lifecycle.TransitionRefused) as refusal:
-        lifecycle.transition(device, Status.DONATED)
+        lifecycle.transition(device, Status.DONATED, workflow="handover")
     assert refusal.value.code == "value_required"
 
 
