@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
-from config.web import add_service_errors, paginate, query_without_page
+from config.keyset import keyset_page
+from config.web import add_service_errors, query_without_page
 
 from . import lifecycle, queries, services
 from .filters import DeviceFilterSet
@@ -24,7 +25,9 @@ def device_list(request):
     require_staff(request)
     filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
     page_size = _page_size(request)
-    page = paginate(request, filterset.qs, page_size)
+    # Keyset pages (flat cost at any depth); the total counts the filtered ids alone.
+    counted = DeviceFilterSet(request.GET, queryset=queries.device_rows()).qs
+    page = keyset_page(request, filterset.qs, key=_sort_key(filterset), size=page_size, count_queryset=counted)
     return render(
         request,
         "inventory/device_list.html",
@@ -36,6 +39,17 @@ def device_list(request):
             "page_sizes": PAGE_SIZES,
         },
     )
+
+
+def _sort_key(filterset):
+    """The list's sort as a field path ("-site__full_name"); the asset tag by default."""
+    chosen = filterset.form.cleaned_data.get("ordering") if filterset.is_valid() else None
+    if chosen:
+        name = chosen[0]
+        field = filterset.filters["ordering"].param_map.get(name.lstrip("-"))
+        if field:
+            return f"-{field}" if name.startswith("-") else field
+    return "asset_tag"
 
 
 def _page_size(request):
