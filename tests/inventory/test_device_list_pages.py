@@ -143,3 +143,9 @@ def test_an_estimated_count_says_about(client, devices, monkeypatch):
     response = client.get(LIST)
     assert b"123" in response.content
     assert response.context["page"].paginator.estimated
+
+
+def test_the_search_finds_assignees_too(client, devices):
+    Device.objects.filter(asset_tag="KS-0007").update(assignee="Médiathèque Stendhal")
+    page = client.get(LIST, {"q": "stendhal"}).context["page"]
+    assert [d.asset_tag for d in page] == ["KS-0007"]
