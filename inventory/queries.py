@@ -73,6 +73,11 @@ def journal(device):
     return Event.objects.filter(device=device).select_related("actor", "repair").order_by("at", "id")
 
 
+def journal_latest_first(device):
+    """The device's events, latest first (the device page pages through them)."""
+    return Event.objects.filter(device=device).select_related("actor", "repair").order_by("-at", "-id")
+
+
 def open_flags(device):
     return Flag.objects.filter(device=device, resolved_at__isnull=True).order_by("rule")
 

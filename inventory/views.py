@@ -18,6 +18,7 @@ from .models import normalize_asset_tag
 from .panels import panels_for
 
 PAGE_SIZES = (25, 50, 100, 500)
+JOURNAL_PAGE_SIZE = 50
 
 
 def device_list(request):
@@ -126,7 +127,7 @@ def device_detail(request, asset_tag):
         "inventory/device_detail.html",
         {
             "device": device,
-            "events": queries.journal(device),
+            "events": _journal_page(request, device),
             "flags": queries.open_flags(device),
             "transitions": [
                 (s, lifecycle.ACTION_LABELS[s]) for s in lifecycle.available_transitions(device, request.user)
@@ -134,6 +135,34 @@ def device_detail(request, asset_tag):
             "panels": panels_for(device, request.user),
         },
     )
+
+
+class _JournalPage(list):
+    """Events of one journal page, with ``number``, ``has_next()``, ``has_previous()``."""
+
+    def has_next(self):
+        return self.more
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_other_pages(self):
+        return self.more or self.number > 1
+
+
+def _journal_page(request, device):
+    """Latest first, 50 per page (a device with 5,000 events rendered 838 KB in one page);
+    one more row than shown tells whether an older page exists, so no COUNT is needed."""
+    try:
+        number = max(1, int(request.GET.get("journal", 1)))
+    except ValueError:
+        number = 1
+    start = (number - 1) * JOURNAL_PAGE_SIZE
+    rows = list(queries.journal_latest_first(device)[start:start + JOURNAL_PAGE_SIZE + 1])
+    page = _JournalPage(rows[:JOURNAL_PAGE_SIZE])
+    page.number, page.more = number, len(rows) > JOURNAL_PAGE_SIZE
+    page.previous_page_number, page.next_page_number = number - 1, number + 1
+    return page
 
 
 @require_POST
