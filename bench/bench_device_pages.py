@@ -27,7 +27,7 @@ def main():
     from django.db import connection
     from django.test import Client, RequestFactory, override_settings
 
-    from bench.bench_device_list import _ok, _request, _staff_user
+    from bench.bench_device_list import _staff_user
     from inventory.models import Device, Site
 
     devices = ensure_fleet(DEFAULT_DEVICES)
@@ -58,10 +58,10 @@ def main():
 def _row(client, factory, user, label, query, where):
     from django.core.paginator import Paginator
 
+    from bench.bench_device_list import _ok, _request
     from config.keyset import keyset_page
     from inventory import queries
     from inventory.filters import DeviceFilterSet
-    from bench.bench_device_list import _ok, _request
     from inventory.views import _sort_key
 
     base = "&".join(p for p in (query, f"page_size={SIZE}") if p)
