@@ -108,6 +108,8 @@ def _fill(cursor, findings, postgres):
                 f"INSERT OR IGNORE INTO {TEMP} (device_id, severity, message, savings_eur, savings_kgco2e) "
                 f"VALUES (%s, %s, %s, %s, %s)", values,
             )
+    if postgres:  # a temporary table has no statistics until analysed: the joins below need them
+        cursor.execute(f"ANALYZE {TEMP}")
     cursor.execute(f"SELECT COUNT(*) FROM {TEMP}")
     return cursor.fetchone()[0]
 
