@@ -52,6 +52,8 @@ def main():
         for label, query in cases.items():
             for where in ("first", "deep", "last"):
                 rows.append(_row(client, factory, user, label, query, where))
+                print("  ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in rows[-1].items()),
+                      flush=True)
     print_report(f"Device list pages, keyset vs OFFSET — {devices:,} devices on {connection.vendor}", rows)
 
 
