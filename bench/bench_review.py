@@ -237,6 +237,7 @@ def main():
         first_seconds = time.perf_counter() - started
     flags = Flag.objects.filter(resolved_at__isnull=True).count()
     steady_seconds, steady_queries = _best_of(run_review, repeat=3)
+    first_peak, steady_peak = _peak_memory(run_review, Flag)
 
     def naive_cold():
         Flag.objects.all().delete()
@@ -262,8 +263,24 @@ def main():
     print("flags opened per rule: " + ", ".join(f"{rule} {n:,}" for rule, n in opened.items()))
     print(f"naive baseline agrees with run_review on the {len(sample):,} sampled devices: "
           f"{'yes' if same else 'NO'} ({warm})")
+    print(f"peak Python memory (tracemalloc, separate runs): first run {first_peak / 2**20:,.1f} MiB, "
+          f"next run {steady_peak / 2**20:,.1f} MiB (target < 300 MB at 1M)")
     print(f"target: under 20 s on PostgreSQL and at least 20× faster than naive — first run "
           f"{first_seconds:.1f} s, ratio {(cold_s * scale) / first_seconds:.0f}×")
+
+
+def _peak_memory(run_review, Flag):
+    """Peak memory allocated by Python during a first run (no flags) and a next run."""
+    import tracemalloc
+
+    peaks = []
+    Flag.objects.all().delete()
+    for _ in range(2):
+        tracemalloc.start()
+        run_review()
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    return peaks
 
 
 if __name__ == "__main__":

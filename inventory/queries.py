@@ -59,6 +59,11 @@ def device_list(today=None):
     return with_derived(Device.objects.select_related("model", "model__category", "site", "department"), today)
 
 
+def device_rows():
+    """Devices with nothing joined or computed: what a count of the filtered list needs."""
+    return Device.objects.all()
+
+
 def device_detail(today=None):
     return device_list(today)
 
@@ -66,6 +71,11 @@ def device_detail(today=None):
 def journal(device):
     """The device's events, oldest first, with who did them."""
     return Event.objects.filter(device=device).select_related("actor", "repair").order_by("at", "id")
+
+
+def journal_latest_first(device):
+    """The device's events, latest first (the device page pages through them)."""
+    return Event.objects.filter(device=device).select_related("actor", "repair").order_by("-at", "-id")
 
 
 def open_flags(device):

@@ -150,6 +150,7 @@ class DeviceModel(models.Model):
         verbose_name = _("device model")
         verbose_name_plural = _("device models")
         ordering = ["manufacturer", "name"]
+        indexes = [models.Index(fields=["name"], name="devicemodel_name")]
         constraints = [
             models.UniqueConstraint(fields=["manufacturer", "name"], name="devicemodel_unique_name"),
             models.CheckConstraint(
@@ -193,6 +194,7 @@ class Site(models.Model):
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         ordering = ["full_name"]
+        indexes = [models.Index(fields=["full_name"], name="site_full_name")]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="site_unique_name_in_parent"),
             models.CheckConstraint(condition=Q(kind__in=["commune", "building", "room"]), name="site_kind_valid"),
@@ -238,6 +240,7 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="department_name")]
 
     def __str__(self):
         return self.name
@@ -349,6 +352,11 @@ class Device(models.Model):
             models.Index(fields=["warranty_end"]),
             models.Index(fields=["serial_number"]),
             models.Index(fields=["planned_renewal_year"]),
+            # One (key, id) index per sort of the list, for keyset pages (config/keyset.py).
+            *(models.Index(fields=[key, "id"], name=f"device_seek_{key}") for key in (
+                "serial_number", "status", "purchase_date", "warranty_end", "purchase_price",
+                "site", "department", "model",
+            )),
         ]
 
     def __str__(self):

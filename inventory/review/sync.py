@@ -1,121 +1,139 @@
-"""Write one rule's findings to the Flag table in a fixed number of statements.
+"""Write one rule's findings to the Flag table in bounded memory and a fixed number of statements.
 
-``bulk_create`` and ``bulk_update`` split their work into batches whose size depends on the
-database's parameter limit (SQLite: ~32k parameters, i.e. ~2,700 flags per INSERT), so their
-query count grows with the fleet. Here each step is ONE statement whatever the number of rows:
-the rows travel as a single JSON parameter that the database unpacks itself
-(``jsonb_to_recordset`` on PostgreSQL, ``json_each`` on SQLite). Five statements per rule:
-read the open flags, then insert the new ones, update the changed ones, resolve the stale ones.
+The findings stream (a rule's rows are read in chunks) into a temporary table, in batches of
+``BATCH`` rows — ``COPY`` on PostgreSQL, ``executemany`` on SQLite — so that neither the
+findings, nor the open flags, nor one giant JSON parameter ever sit in memory (the previous
+version held ~1.1 KB per flag: 1.05 GB at 1M devices, and PostgreSQL refuses JSON past 256 MB).
+Then set-based statements bring the open flags in line with the temporary table:
+
+- update the open flags whose severity, message or savings differ (same everything: untouched,
+  so a second run changes nothing);
+- insert the findings that have no open flag;
+- resolve (resolution "auto") the open flags whose device is no longer found.
+
+Counted statements per rule: create, (one fill per ``BATCH`` findings), update, insert, resolve,
+drop — constant up to ``BATCH`` findings; past it, the extra fills are ``COPY`` streams on
+PostgreSQL. A device found twice keeps its first finding.
 """
 
 import json
+from itertools import islice
 
 from django.db import connection
 
 from ..models import Flag
 
-_FINDING_COLUMNS = (
-    ("severity", "text"),
-    ("message", "text"),
-    ("savings_eur", "numeric"),
-    ("savings_kgco2e", "numeric"),
-    ("savings_kind", "text"),
-    ("savings_inputs", "jsonb"),
-)
-
-
-def _json_rows(columns):
-    """SQL for a derived table ``x`` with ``columns`` read from one JSON array parameter."""
-    if connection.vendor == "postgresql":
-        fields = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
-        return f"jsonb_to_recordset(%s::jsonb) AS x({fields})"
-    if connection.vendor == "sqlite":
-        fields = ", ".join(f"json_extract(value, '$.{name}') AS {name}" for name, _ in columns)
-        return f"(SELECT {fields} FROM json_each(%s)) AS x"
-    raise NotImplementedError(f"The review writes flags on SQLite and PostgreSQL, not {connection.vendor}.")
-
-
-def _ids_in(param_sql="%s"):
-    if connection.vendor == "postgresql":
-        return f"(SELECT (jsonb_array_elements_text({param_sql}::jsonb))::bigint)"
-    return f"(SELECT value FROM json_each({param_sql}))"
+BATCH = 20_000
+# What an open flag must match for a rerun to leave it untouched.
+COMPARED = ("severity", "message", "savings_eur", "savings_kgco2e", "savings_kind", "savings_inputs")
+TEMP = "review_findings"
 
 
 def _money(value):
     return None if value is None else str(value)
 
 
-def _finding_payload(finding):
-    return {
-        "severity": finding.severity,
-        "message": finding.message,
-        "savings_eur": _money(finding.savings_eur),
-        "savings_kgco2e": _money(finding.savings_kgco2e),
-        "savings_kind": finding.savings_kind,
-        "savings_inputs": finding.savings_inputs,
-    }
-
-
-def _state(finding):
-    """What an open flag must match for a rerun to leave it untouched."""
-    return (finding.severity, finding.message, finding.savings_eur, finding.savings_kgco2e,
-            finding.savings_kind, finding.savings_inputs)
+def _same(left, right):
+    """Null-safe equality of two SQL expressions."""
+    if connection.vendor == "postgresql":
+        return f"{left} IS NOT DISTINCT FROM {right}"
+    return f"{left} IS {right}"
 
 
 def sync_flags(slug, findings, *, now):
-    """Make the open flags of rule ``slug`` match ``findings``; return the counts.
+    """Make the open flags of rule ``slug`` match ``findings`` (any iterable); return the counts.
 
     New device → flag opened; same device, other message/severity/savings → updated in place;
     same everything → kept untouched (a second run changes nothing); open flag whose device is
     no longer found → resolved with resolution "auto". Call inside a transaction.
     """
-    existing = {
-        device_id: (flag_id, state)
-        for flag_id, device_id, *state in Flag.objects.filter(
-            rule=slug, resolved_at__isnull=True
-        ).values_list("id", "device_id", "severity", "message", "savings_eur", "savings_kgco2e",
-                      "savings_kind", "savings_inputs")
-    }
-    to_insert, to_update, seen = [], [], set()
-    kept = 0
-    for finding in findings:
-        if finding.device_id in seen:
-            continue
-        seen.add(finding.device_id)
-        current = existing.get(finding.device_id)
-        if current is None:
-            to_insert.append({"device_id": finding.device_id, **_finding_payload(finding)})
-        elif tuple(current[1]) != _state(finding):
-            to_update.append({"id": current[0], **_finding_payload(finding)})
-        else:
-            kept += 1
-    stale = [flag_id for device_id, (flag_id, _) in existing.items() if device_id not in seen]
-
+    if connection.vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"The review writes flags on SQLite and PostgreSQL, not {connection.vendor}.")
     table = connection.ops.quote_name(Flag._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(now)
+    postgres = connection.vendor == "postgresql"
+    json_type = "jsonb" if postgres else "text"
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {TEMP} (device_id bigint PRIMARY KEY, severity text, message text, "
+            f"savings_eur numeric, savings_kgco2e numeric, savings_kind text, savings_inputs {json_type})"
+        )
+        found = _fill(cursor, findings, postgres)
+        same = " AND ".join(_same(f"f.{c}", f"x.{c}") for c in COMPARED)
+        if postgres:
+            cursor.execute(
+                f"UPDATE {table} AS f SET severity = x.severity, message = x.message, savings_eur = x.savings_eur, "
+                f"savings_kgco2e = x.savings_kgco2e, savings_kind = x.savings_kind, savings_inputs = x.savings_inputs, "
+                f"updated_at = %s FROM {TEMP} AS x "
+                f"WHERE f.device_id = x.device_id AND f.rule = %s AND f.resolved_at IS NULL AND NOT ({same})",
+                [stamp, slug],
+            )
+        else:  # SQLite's UPDATE … FROM cannot alias the target table
+            same = same.replace("f.", f"{table}.")
+            cursor.execute(
+                f"UPDATE {table} SET severity = x.severity, message = x.message, savings_eur = x.savings_eur, "
+                f"savings_kgco2e = x.savings_kgco2e, savings_kind = x.savings_kind, savings_inputs = x.savings_inputs, "
+                f"updated_at = %s FROM {TEMP} AS x "
+                f"WHERE {table}.device_id = x.device_id AND {table}.rule = %s AND {table}.resolved_at IS NULL "
+                f"AND NOT ({same})",
+                [stamp, slug],
+            )
+        updated = max(cursor.rowcount, 0)
         cursor.execute(
             f"INSERT INTO {table} (device_id, rule, severity, message, savings_eur, savings_kgco2e, "
             f"savings_kind, savings_inputs, created_at, updated_at, resolution, resolution_reason) "
-            f"SELECT x.device_id, %s, x.severity, x.message, x.savings_eur, x.savings_kgco2e, "
-            f"x.savings_kind, x.savings_inputs, %s, %s, '', '' "
-            f"FROM {_json_rows((('device_id', 'bigint'), *_FINDING_COLUMNS))} "
-            f"WHERE true ON CONFLICT DO NOTHING",
-            [slug, stamp, stamp, json.dumps(to_insert)],
+            f"SELECT x.device_id, %s, x.severity, x.message, x.savings_eur, x.savings_kgco2e, x.savings_kind, "
+            f"x.savings_inputs, %s, %s, '', '' "
+            f"FROM {TEMP} AS x WHERE NOT EXISTS (SELECT 1 FROM {table} AS f WHERE f.device_id = x.device_id "
+            f"AND f.rule = %s AND f.resolved_at IS NULL) ON CONFLICT DO NOTHING",
+            [slug, stamp, stamp, slug],
         )
-        opened = cursor.rowcount if cursor.rowcount >= 0 else len(to_insert)
-        cursor.execute(
-            f"UPDATE {table} SET severity = x.severity, message = x.message, "
-            f"savings_eur = x.savings_eur, savings_kgco2e = x.savings_kgco2e, "
-            f"savings_kind = x.savings_kind, savings_inputs = x.savings_inputs, updated_at = %s "
-            f"FROM {_json_rows((('id', 'bigint'), *_FINDING_COLUMNS))} "
-            f"WHERE {table}.id = x.id AND {table}.resolved_at IS NULL",
-            [stamp, json.dumps(to_update)],
-        )
+        opened = max(cursor.rowcount, 0)
         cursor.execute(
             f"UPDATE {table} SET resolved_at = %s, updated_at = %s, resolution = %s "
-            f"WHERE rule = %s AND resolved_at IS NULL AND id IN {_ids_in()}",
-            [stamp, stamp, Flag.Resolution.AUTO, slug, json.dumps(stale)],
+            f"WHERE rule = %s AND resolved_at IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {TEMP} AS x WHERE x.device_id = {table}.device_id)",
+            [stamp, stamp, Flag.Resolution.AUTO, slug],
         )
-        resolved = cursor.rowcount if cursor.rowcount >= 0 else len(stale)
-    return {"opened": opened, "kept": kept, "updated": len(to_update), "resolved": resolved}
+        resolved = max(cursor.rowcount, 0)
+        cursor.execute(f"DROP TABLE {TEMP}")
+    return {"opened": opened, "kept": found - opened - updated, "updated": updated, "resolved": resolved}
+
+
+def _fill(cursor, findings, postgres):
+    """Stream ``findings`` into the temporary table in batches; the number of distinct devices."""
+    findings = iter(findings)
+    while batch := list(islice(findings, BATCH)):
+        values = [(f.device_id, str(f.severity), f.message, _money(f.savings_eur), _money(f.savings_kgco2e),
+                   str(f.savings_kind or ""), json.dumps(f.savings_inputs or {}))
+                  for f in batch]
+        del batch
+        if postgres:
+            _copy_batch(cursor, values)
+        else:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {TEMP} (device_id, severity, message, savings_eur, savings_kgco2e, "
+                f"savings_kind, savings_inputs) VALUES (%s, %s, %s, %s, %s, %s, %s)", values,
+            )
+    if postgres:  # a temporary table has no statistics until analysed: the joins below need them
+        cursor.execute(f"ANALYZE {TEMP}")
+    cursor.execute(f"SELECT COUNT(*) FROM {TEMP}")
+    return cursor.fetchone()[0]
+
+
+def _copy_batch(cursor, values):
+    """COPY one batch (through a staging table, so that a device found twice keeps its first finding)."""
+    raw = cursor.cursor
+    raw.execute("CREATE TEMPORARY TABLE IF NOT EXISTS review_findings_batch "
+                "(seq int, device_id bigint, severity text, message text, savings_eur numeric, savings_kgco2e numeric, "
+                "savings_kind text, savings_inputs jsonb)")
+    with raw.copy("COPY review_findings_batch FROM STDIN") as copy:
+        for seq, row in enumerate(values):
+            copy.write_row((seq, *row))
+    raw.execute(
+        f"INSERT INTO {TEMP} SELECT DISTINCT ON (device_id) device_id, severity, message, savings_eur, savings_kgco2e, "
+        f"savings_kind, savings_inputs "
+        f"FROM review_findings_batch ORDER BY device_id, seq ON CONFLICT DO NOTHING"
+    )
+    raw.execute("TRUNCATE review_findings_batch")

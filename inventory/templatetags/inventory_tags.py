@@ -13,7 +13,8 @@ def _current(request):
 @register.simple_tag
 def sort_query(request, key):
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):  # a cursor belongs to one order
+        query.pop(name, None)
     query["ordering"] = f"-{key}" if _current(request) == key else key
     return query.urlencode()
 

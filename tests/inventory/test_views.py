@@ -128,7 +128,20 @@ def test_device_page_costs_the_same_queries_whatever_the_journal_length(
         client.get(short.get_absolute_url())
     with django_assert_max_num_queries(len(small)):
         response = client.get(long.get_absolute_url())
-    assert len(response.context["events"]) == 200
+    assert len(response.context["events"]) == 50  # latest first, 50 per page
+
+
+def test_device_page_journal_is_paged_latest_first(client, technician):
+    device = DeviceFactory()
+    Event.objects.bulk_create(
+        Event(device=device, kind=Event.Kind.NOTE, actor=technician, note=f"n{n}") for n in range(120)
+    )
+    notes = [e.note for e in Event.objects.filter(device=device).order_by("-at", "-id")]
+    first = client.get(device.get_absolute_url())
+    assert [e.note for e in first.context["events"]] == notes[:50]
+    assert b'?journal=2#h-journal' in first.content
+    last = client.get(device.get_absolute_url(), {"journal": 3}).context["events"]
+    assert [e.note for e in last] == notes[100:]
 
 
 def test_device_page_links_to_the_edit_form(client):

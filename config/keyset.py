@@ -1,0 +1,290 @@
+"""Keyset ("seek") pagination for the HTML lists: every page costs the same at any depth.
+
+OFFSET pagination reads and throws away every row before the page (the last page of a
+million devices took 1.7 s). Here a page is fetched *after* (or *before*) the sort key and id
+of a row the user has seen — ``WHERE key >= v AND (key > v OR id > p) ORDER BY key, id LIMIT n``
+— which an index on ``(key, id)`` answers by reading ``n`` entries.
+
+- Links: ``?after=<cursor>`` (next), ``?before=<cursor>`` (previous), ``?page=last``; the page
+  number travels with the cursor (``&page=N``) for display only.
+- "Go to page N" uses OFFSET only when N is among the first or the last ``MAX_JUMP_ROWS`` rows
+  (counted from the end, on the reversed order); a farther page is refused with a message and
+  the nearest reachable one is shown.
+- The sort key's NULLs come last ascending and first descending (one order and its exact
+  reverse, on SQLite and PostgreSQL alike).
+- The total is a bare ``COUNT(*)`` on the filtered rows (no joins the filters do not need); on
+  PostgreSQL, past ``ESTIMATE_ABOVE`` rows by the planner's estimate, it is that estimate,
+  flagged ``estimated`` so that the page says "about".
+
+``KeysetPage`` quacks like Django's ``Page`` for templates (iteration, ``number``,
+``has_next``, ``paginator.count``, ``paginator.num_pages``) and adds the cursor URLs.
+"""
+
+import base64
+import datetime as dt
+import json
+import math
+from decimal import Decimal
+
+from django.db import connections
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+__all__ = ["KeysetPage", "estimated_count", "keyset_page"]
+
+MAX_JUMP_ROWS = 10_000
+ESTIMATE_ABOVE = 100_000
+
+
+def keyset_page(request, queryset, *, key, size, count_queryset=None, max_jump_rows=MAX_JUMP_ROWS,
+                estimate_above=ESTIMATE_ABOVE):
+    """The page of ``queryset`` the request asks for, ordered by ``key`` ("field" or "-field") then pk.
+
+    ``count_queryset``: the same filter on a plain queryset (no select_related, no annotations)
+    for the total; defaults to ``queryset``.
+    """
+    seek = _Seek(queryset, key)
+    total, estimated = estimated_count(
+        count_queryset if count_queryset is not None else queryset, estimate_above=estimate_above
+    )
+    num_pages = max(1, math.ceil(total / size))
+    params = request.GET
+    hint = _int(params.get("page"))
+    message = ""
+    if params.get("after") and (cursor := seek.decode(params["after"])) is not None:
+        rows = seek.fetch(cursor, forward=True, limit=size + 1)
+        has_next, rows = len(rows) > size, rows[:size]
+        number = hint or 2
+        has_previous = True
+    elif params.get("before") and (cursor := seek.decode(params["before"])) is not None:
+        rows = seek.fetch(cursor, forward=False, limit=size + 1)
+        has_previous, rows = len(rows) > size, rows[:size]
+        rows.reverse()
+        number = hint if has_previous and hint else 1
+        has_next = True
+    else:
+        wanted = num_pages if params.get("page") == "last" else max(1, hint or 1)
+        wanted = min(wanted, num_pages)
+        head = max_jump_rows // size + 1  # pages reachable by OFFSET from either end
+        if head < wanted < num_pages - head + 1:
+            message = _("Jumping is limited to the first and last %(n)s pages; use Next and Previous, "
+                        "or narrow the filters.") % {"n": head}
+            wanted = head if wanted - head < num_pages - head + 1 - wanted else num_pages - head + 1
+        if wanted <= head:
+            rows = seek.fetch(None, forward=True, limit=size + 1, offset=(wanted - 1) * size)
+            has_next, rows = len(rows) > size, rows[:size]
+        else:
+            # Counted from the end on the reversed order: the last page holds the remainder.
+            remainder = total - (num_pages - 1) * size
+            offset = 0 if wanted == num_pages else remainder + (num_pages - 1 - wanted) * size
+            rows = seek.fetch(None, forward=False, limit=size if wanted < num_pages else remainder,
+                              offset=offset)
+            rows.reverse()
+            has_next = wanted < num_pages
+        number = wanted
+        has_previous = wanted > 1
+    return KeysetPage(rows, seek=seek, request=request, number=number, has_next=has_next,
+                      has_previous=has_previous, count=total, estimated=estimated, size=size,
+                      message=message, max_jump_rows=max_jump_rows)
+
+
+def estimated_count(queryset, *, estimate_above=ESTIMATE_ABOVE):
+    """(row count, is an estimate): PostgreSQL's plan estimate when above ``estimate_above``."""
+    queryset = queryset.order_by()
+    connection = connections[queryset.db]
+    if connection.vendor == "postgresql" and estimate_above is not None:
+        sql, sql_params = queryset.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", sql_params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        if estimate > estimate_above:
+            return estimate, True
+    return queryset.count(), False
+
+
+class KeysetPage:
+    """One page of rows, with what a pager needs; looks like ``django.core.paginator.Page``."""
+
+    def __init__(self, rows, *, seek, request, number, has_next, has_previous, count, estimated, size,
+                 message, max_jump_rows):
+        self.object_list = rows
+        self.number = number
+        self._has_next = has_next
+        self._has_previous = has_previous
+        self.message = message
+        self.size = size
+        self.max_jump_pages = max_jump_rows // size + 1
+        self.paginator = _Totals(count, estimated, size)
+        self._seek = seek
+        self._request = request
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def __getitem__(self, index):
+        return self.object_list[index]
+
+    def has_next(self):
+        return self._has_next and bool(self.object_list)
+
+    def has_previous(self):
+        return self._has_previous and bool(self.object_list)
+
+    def has_other_pages(self):
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return max(1, self.number - 1)
+
+    def _query(self, **changes):
+        query = self._request.GET.copy()
+        for name in ("page", "after", "before"):
+            query.pop(name, None)
+        for name, value in changes.items():
+            query[name] = value
+        return query.urlencode()
+
+    @property
+    def next_query(self):
+        return self._query(after=self._seek.encode(self.object_list[-1]), page=self.number + 1)
+
+    @property
+    def previous_query(self):
+        if self.number <= 2:
+            return self._query()
+        return self._query(before=self._seek.encode(self.object_list[0]), page=self.number - 1)
+
+    @property
+    def first_query(self):
+        return self._query()
+
+    @property
+    def last_query(self):
+        return self._query(page="last")
+
+    @property
+    def jump_query(self):
+        """The query string without the page, for the "go to page" form's hidden fields."""
+        return [(name, value) for name, values in self._request.GET.lists()
+                if name not in ("page", "after", "before") for value in values]
+
+
+class _Totals:
+    def __init__(self, count, estimated, size):
+        self.count = count
+        self.estimated = estimated
+        self.num_pages = max(1, math.ceil(count / size))
+
+
+class _Seek:
+    """The order ``key`` then pk, its reverse, and the conditions that seek past a row."""
+
+    def __init__(self, queryset, key):
+        self.queryset = queryset.order_by()
+        self.descending = key.startswith("-")
+        self.path = key.lstrip("-")
+        model = queryset.model
+        field, nullable_prefixes, prefix = None, [], []
+        for part in self.path.split("__"):
+            field = model._meta.get_field(part)
+            prefix.append(part)
+            if field.null:
+                nullable_prefixes.append("__".join(prefix))
+            model = field.related_model or model
+        self.last = field
+        if field.is_relation:  # ordering on a foreign key itself means its id
+            field = field.target_field
+        self.field = field
+        self.nullable = nullable_prefixes
+        # A unique key on the row itself orders completely: no tie-break on pk needed.
+        self.unique = len(prefix) == 1 and field.unique and not field.null
+
+    def value(self, row):
+        obj = row
+        for part in self.path.split("__")[:-1]:
+            obj = getattr(obj, part)
+            if obj is None:
+                return None
+        return getattr(obj, self.last.attname)
+
+    def encode(self, row):
+        value = self.value(row)
+        if isinstance(value, dt.date | dt.datetime | Decimal):
+            value = str(value)
+        raw = json.dumps([value, row.pk], separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def decode(self, text):
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            value, pk = json.loads(raw)
+            if value is not None:
+                value = self.field.to_python(value)
+            pk = int(pk)
+        except Exception:  # a mangled link: first page
+            return None
+        return value, pk
+
+    def _order(self, ascending):
+        """The order for reading forward when ``ascending``: NULLs after the values."""
+        key = F(self.path).asc(nulls_last=True) if ascending else F(self.path).desc(nulls_first=True)
+        if self.unique:
+            return [key]
+        return [key, "pk" if ascending else "-pk"]
+
+    def _null_q(self):
+        q = Q()
+        for prefix in self.nullable:
+            q |= Q(**{f"{prefix}__isnull": True})
+        return q
+
+    def fetch(self, cursor, *, forward, limit, offset=0):
+        """Up to ``limit`` rows after ``cursor`` (None: from the start) reading forward or backward."""
+        ascending = forward != self.descending
+        qs = self.queryset
+        if cursor is None:
+            return list(qs.order_by(*self._order(ascending))[offset:offset + limit])
+        value, pk = cursor
+        path = self.path
+        if not self.nullable:
+            return list(qs.filter(self._beyond(value, pk, ascending)).order_by(*self._order(ascending))[:limit])
+        if ascending:  # values (past the cursor) then NULLs
+            if value is None:
+                return list(qs.filter(self._null_q(), pk__gt=pk).order_by("pk")[:limit])
+            rows = list(qs.filter(self._beyond(value, pk, True)).order_by(*self._order(True))[:limit])
+            if len(rows) < limit:
+                rows += list(qs.filter(self._null_q()).order_by("pk")[:limit - len(rows)])
+            return rows
+        # Descending: NULLs (past the cursor) then values.
+        if value is None:
+            rows = list(qs.filter(self._null_q(), pk__lt=pk).order_by("-pk")[:limit])
+            if len(rows) < limit:
+                rows += list(qs.filter(**{f"{path}__isnull": False}).order_by(*self._order(False))
+                             [:limit - len(rows)])
+            return rows
+        return list(qs.filter(self._beyond(value, pk, False)).order_by(*self._order(False))[:limit])
+
+    def _beyond(self, value, pk, ascending):
+        """Rows strictly after (value, pk); the wide bound first so that an index range applies."""
+        path = self.path
+        if self.unique:
+            return Q(**{f"{path}__gt" if ascending else f"{path}__lt": value})
+        if ascending:
+            return Q(**{f"{path}__gte": value}) & (Q(**{f"{path}__gt": value}) | Q(pk__gt=pk))
+        return Q(**{f"{path}__lte": value}) & (Q(**{f"{path}__lt": value}) | Q(pk__lt=pk))
+
+
+def _int(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
