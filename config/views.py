@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
 from .roles import ASSOCIATION, roles_of
@@ -15,6 +16,18 @@ def home(request):
         except NoReverseMatch:
             pass
     return redirect("inventory:device-list")
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A refused form (expired or missing CSRF token), in the site's layout and in French."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without a ``<link rel=icon>`` (PDFs, JSON): no 404."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_not_required

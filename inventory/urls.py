@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import sites, views
 
 app_name = "inventory"
 
 urlpatterns = [
+    path("sites/lookup/", sites.site_lookup, name="site-lookup"),
     path("devices/", views.device_list, name="device-list"),
     path("devices/export.csv", views.device_export, name="device-export"),
     path("devices/new/", views.device_create, name="device-create"),
