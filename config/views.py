@@ -5,17 +5,32 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
-from .roles import ASSOCIATION, roles_of
+from .roles import ASSOCIATION, PROCUREMENT, TECHNICIAN, roles_of
 
 
 def home(request):
-    """Association members land on their portal, the authority's staff on the device list."""
-    if roles_of(request.user) == {ASSOCIATION}:
-        try:
-            return redirect(reverse("reuse:catalogue"))
-        except NoReverseMatch:
-            pass
+    """Each role lands where its day starts (issue 13).
+
+    Association members on their portal; technicians on their phone page (scan, open repairs,
+    recent devices); procurement on the reports dashboard when it exists; the rest on the list.
+    """
+    roles = roles_of(request.user)
+    if roles == {ASSOCIATION}:
+        return _first("reuse:catalogue", "inventory:device-list")
+    if TECHNICIAN in roles and PROCUREMENT not in roles:
+        return _first("inventory:today", "inventory:device-list")
+    if PROCUREMENT in roles:
+        return _first("reports:dashboard", "inventory:device-list")
     return redirect("inventory:device-list")
+
+
+def _first(*names):
+    for name in names:
+        try:
+            return redirect(reverse(name))
+        except NoReverseMatch:
+            continue
+    raise NoReverseMatch(names[-1])
 
 
 @login_not_required

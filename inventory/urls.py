@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import sites, views
+from . import sites, today, views
 
 app_name = "inventory"
 
 urlpatterns = [
+    path("today/", today.today, name="today"),
     path("sites/lookup/", sites.site_lookup, name="site-lookup"),
     path("devices/", views.device_list, name="device-list"),
     path("devices/export.csv", views.device_export, name="device-export"),
