@@ -33,7 +33,7 @@ def test_first_row_of_each_landing_page_is_above_the_fold(browser, live_server, 
     problems = []
     for who, user in (("technician", technician), ("procurement", procurement)):
         sign_in(browser, live_server, user)
-        for size, (width, height, mobile) in SIZES.items():
+        for width, height, mobile in SIZES.values():
             browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                     {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
             for path in ("/", "/devices/"):
