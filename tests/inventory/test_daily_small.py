@@ -37,3 +37,13 @@ def test_one_device_is_singular(technician):
     client.force_login(technician)
     html = client.get("/devices/").content.decode()
     assert "Imprimer l’étiquette de cet appareil" in html and "ces 1 appareils" not in html
+
+
+def test_every_aria_describedby_points_at_an_element_of_the_page(technician):
+    client = Client()
+    client.force_login(technician)
+    for url in ("/devices/", "/repairs/", "/flags/", "/devices/new/"):
+        html = client.get(url).content.decode()
+        ids = set(re.findall(r'\bid="([^"]+)"', html))
+        for described in re.findall(r'aria-describedby="([^"]+)"', html):
+            assert set(described.split()) <= ids, (url, described)

@@ -59,8 +59,9 @@ class Command(BaseCommand):
         # The review's findings are the demo's headline: run it once now, not at 02:30 tonight.
         from inventory.review.run import run_review
 
-        outcomes = run_review()
-        self.stdout.write(f"Review: run once ({len(outcomes)} rules); it runs again every night at 02:30.")
+        result = run_review()
+        opened = sum(outcome.opened for outcome in result.rules)
+        self.stdout.write(f"Review: run once, {opened} findings; it runs again every night at 02:30.")
         url = settings.PUBLIC_BASE_URL + reverse("inventory:device-list")
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {url}"))
         for username, role, _superuser in DEMO_ACCOUNTS:
