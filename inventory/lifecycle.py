@@ -178,15 +178,8 @@ def transition(
     check_transition(locked, to_status, context)
     now = timezone.now()
     from_status = locked.status
-    changes = {"status": to_status, "status_changed_at": now, "updated_at": now}
-    if to_status == Status.IN_STOCK and locked.assignee:
-        # Back on the shelf, nobody holds it: the journal keeps who did (issue 13).
-        changes["assignee"] = ""
-        context = {**context, "previous_assignee": locked.assignee}
-    Device.objects.filter(pk=locked.pk).update(**changes)
+    Device.objects.filter(pk=locked.pk).update(status=to_status, status_changed_at=now, updated_at=now)
     device.status, device.status_changed_at = to_status, now
-    if "assignee" in changes:
-        device.assignee = ""
     details = dict(data or {})
     details.update({key: _jsonable(value) for key, value in context.items()})
     return journal.record(
