@@ -3,14 +3,21 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 
+# The admin says whose it is (the password pages of the site have their own templates).
+admin.site.site_header = admin.site.site_title = "Prolonge"
+admin.site.index_title = _("Administration")
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without a <link rel=icon> (PDFs, JSON): no 404.
+    path("favicon.ico", views.favicon),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language selector is in every page's footer, the login page's too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,24 +1,48 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
 from .roles import ASSOCIATION, PROCUREMENT, TECHNICIAN, roles_of
 
 
 def home(request):
-    """Association members land on their portal, procurement on the reports dashboard, the
-    other staff (technicians keep theirs) on the device list."""
+    """Each role lands where its day starts (issue 13).
+
+    Association members on their portal; technicians on their phone page (scan, open repairs,
+    recent devices); procurement on the reports dashboard when it exists; the rest on the list.
+    """
     roles = roles_of(request.user)
     if roles == {ASSOCIATION}:
-        try:
-            return redirect(reverse("reuse:catalogue"))
-        except NoReverseMatch:
-            pass
-    if PROCUREMENT in roles and TECHNICIAN not in roles:
-        return redirect("reports:dashboard")
+        return _first("reuse:catalogue", "inventory:device-list")
+    if TECHNICIAN in roles and PROCUREMENT not in roles:
+        return _first("inventory:today", "inventory:device-list")
+    if PROCUREMENT in roles:
+        return _first("reports:dashboard", "inventory:device-list")
     return redirect("inventory:device-list")
+
+
+def _first(*names):
+    for name in names:
+        try:
+            return redirect(reverse(name))
+        except NoReverseMatch:
+            continue
+    raise NoReverseMatch(names[-1])
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A refused form (expired or missing CSRF token), in the site's layout and in French."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without a ``<link rel=icon>`` (PDFs, JSON): no 404."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_not_required

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from .models import AcquiredAs, Category, Department, Device, DeviceModel, Site, Status
 from .queries import DAYS_PER_YEAR
+from .sites import SiteField
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -18,6 +19,8 @@ class SiteFilter(df.ModelChoiceFilter):
     ``field_name`` is the path to the site (``site``, ``device__site``); the materialised path
     makes the subtree one indexed ``startswith``.
     """
+
+    field_class = SiteField  # a type-ahead, not a select of every site (issue 13)
 
     def __init__(self, *args, field_name="site", **kwargs):
         kwargs.setdefault("queryset", Site.objects.all())

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from config.web import safe_next
 
 from .models import Device, DeviceModel, Site, Status, normalize_asset_tag
+from .sites import SiteField
 
 
 class TransitionForm(forms.Form):
@@ -121,6 +122,7 @@ class DeviceForm(DeviceValidationMixin, forms.ModelForm):
             "contract_end": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"site": SiteField}  # a type-ahead: no page lists every site
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import method, views
+from . import method, sites, today, views
 
 app_name = "inventory"
 
 urlpatterns = [
     path("methode/", method.method_page, name="method"),
+    path("today/", today.today, name="today"),
+    path("sites/lookup/", sites.site_lookup, name="site-lookup"),
     path("devices/", views.device_list, name="device-list"),
     path("devices/export.csv", views.device_export, name="device-export"),
     path("devices/export.xlsx", views.device_export_xlsx, name="device-export-xlsx"),

@@ -5,13 +5,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.keyset import keyset_page
+from config.confirm import confirm_first
 from config.roles import require_staff
 from config.web import add_service_errors, query_without_page
 
 from . import exports, footprint, lifecycle, queries, services
 from .filters import DeviceFilterSet
 from .forms import DeviceEditForm, DeviceForm, TransitionForm
-from .models import normalize_asset_tag
+from .models import Status, normalize_asset_tag
 from .panels import panels_for
 
 PAGE_SIZES = (25, 50, 100, 500)
@@ -133,6 +134,15 @@ def device_transition(request, asset_tag):
     if not form.is_valid():
         messages.error(request, _("Choose a valid status."))
         return redirect(device)
+    if form.cleaned_data["to"] in (Status.RETIRED, Status.LOST):
+        asked = confirm_first(
+            request,
+            title=_("Mark %(tag)s as “%(status)s”?")
+            % {"tag": device.asset_tag, "status": lifecycle.status_label(form.cleaned_data["to"])},
+            consequence=_("The device leaves the fleet in use; the journal keeps this step for good."),
+            button=_("Confirm"), back=device.get_absolute_url())
+        if asked:
+            return asked
     try:
         lifecycle.transition(
             device,

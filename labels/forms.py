@@ -7,15 +7,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Department, Site, Status
+from inventory.sites import SiteField
 
 from .models import AuditCampaign, LabelTemplate, Sighting
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
-class SiteChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name or obj.name
+class SiteChoiceField(SiteField):
+    """Typed with a type-ahead (inventory.sites): no page lists every site."""
 
 
 def _sites():

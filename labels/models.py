@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from reportlab.lib.units import mm
 
 from inventory.models import Device, Site
 
@@ -101,8 +102,27 @@ class LabelTemplate(models.Model):
                 "need": needed_height, "page": self.page_height_mm}
         if self.padding_mm * 2 >= min(self.label_width_mm, self.label_height_mm):
             errors["padding_mm"] = _("The padding leaves no room for the QR code.")
+        elif (quiet := self.quiet_zone_modules()) < MIN_QUIET_MODULES:
+            errors["padding_mm"] = _(
+                "Around the QR code this padding leaves %(quiet)s modules of blank; phones need %(min)s. "
+                "Make the padding larger."
+            ) % {"quiet": f"{quiet:.1f}".replace(".", ","), "min": MIN_QUIET_MODULES}
         if errors:
             raise ValidationError(errors)
+
+
+    def quiet_zone_modules(self, asset_tag="GAM-000000"):
+        """Blank modules around the code of a production-length URL: the padding plus the built-in ones."""
+        from .pdf import QUIET_MODULES, LabelPainter
+        from .qr import device_url, qr_matrix
+
+        side_mm = LabelPainter(self, owner="").side / mm
+        modules = len(qr_matrix(device_url(asset_tag))) + 2 * QUIET_MODULES
+        return QUIET_MODULES + float(self.padding_mm) / (side_mm / modules)
+
+
+# ISO/IEC 18004 asks 4 blank modules around a QR code; fewer and phone decoders start to fail.
+MIN_QUIET_MODULES = 4
 
 
 class AuditCampaign(models.Model):

@@ -15,10 +15,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from config import pdf_fonts
+
 from .qr import device_url, qr_matrix, qr_path
 
-TAG_FONT = "Helvetica-Bold"
-OWNER_FONT = "Helvetica"
+TAG_FONT = pdf_fonts.SANS_BOLD
+OWNER_FONT = pdf_fonts.SANS
 # Blank modules kept around the code inside the label's padding (the QR "quiet zone").
 QUIET_MODULES = 2
 # Below this width of text area beside the code, text goes under the code instead.

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Category, Department, Device, Site, Status, normalize_asset_tag
+from inventory.models import Category, Department, Device, Status, normalize_asset_tag
+from inventory.sites import SiteField
 
 from .models import Association, EligibilityCategory, Erasure, InternalRequest, Offer
 
@@ -39,7 +40,7 @@ class ErasureForm(forms.Form):
 
 class RedeployForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False)
-    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False)
+    site = SiteField(label=_("Site"), required=False)
     assignee = forms.CharField(label=_("Assignee"), required=False, max_length=150,
                                help_text=_("Keep personal data minimal: a name or a role."))
     put_in_service = forms.BooleanField(label=_("Put in service now"), required=False, initial=True)

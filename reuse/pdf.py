@@ -2,7 +2,7 @@
 
 Both are rendered in the site's default language (French) from the stored rows, and print the
 SHA-256 content hash stored with the row (see ``reuse.models.content_hash`` for what it covers).
-Standard PDF fonts only (Helvetica, Courier): nothing to download, text extractable.
+Embedded DejaVu fonts (config.pdf_fonts): every name prints, text extractable.
 """
 
 from io import BytesIO
@@ -17,27 +17,29 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from config import pdf_fonts
+
 from .conf import donation_ceiling
 from .models import Erasure
 
 STYLES = getSampleStyleSheet()
-BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
+BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontName=pdf_fonts.SANS, fontSize=9.5, leading=12.5)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
-TITLE = ParagraphStyle("title", parent=STYLES["Title"], fontName="Helvetica-Bold", fontSize=16, leading=20)
-HEADING = ParagraphStyle("heading", parent=STYLES["Heading3"], fontName="Helvetica-Bold", fontSize=11, spaceBefore=8)
-HASH = ParagraphStyle("hash", parent=BODY, fontName="Courier", fontSize=8.5, leading=11)
+TITLE = ParagraphStyle("title", parent=STYLES["Title"], fontName=pdf_fonts.SANS_BOLD, fontSize=16, leading=20)
+HEADING = ParagraphStyle("heading", parent=STYLES["Heading3"], fontName=pdf_fonts.SANS_BOLD, fontSize=11, spaceBefore=8)
+HASH = ParagraphStyle("hash", parent=BODY, fontName=pdf_fonts.MONO, fontSize=8.5, leading=11)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=8.5, leading=10.5)
 
 GRID = TableStyle([
     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+    ("FONTNAME", (0, 0), (-1, 0), pdf_fonts.SANS_BOLD),
     ("FONTSIZE", (0, 0), (-1, -1), 8.5),
 ])
 FACTS = TableStyle([
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"),
+    ("FONTNAME", (0, 0), (0, -1), pdf_fonts.SANS_BOLD),
     ("FONTSIZE", (0, 0), (-1, -1), 9),
     ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -51,7 +53,7 @@ def p(text, style=BODY):
 def _render(title, story, reference):
     def footer(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
+        canvas.setFont(pdf_fonts.SANS, 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(18 * mm, 10 * mm, f"{reference} — {settings.PROLONGE['OWNER_NAME']}")
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, _("page %(number)d") % {"number": doc.page})

@@ -47,3 +47,13 @@ class RepairCloseForm(_NextMixin):
                  (Status.IN_SERVICE, gettext_lazy("in service")), (Status.IN_STOCK, gettext_lazy("in stock"))],
         help_text=gettext_lazy("A device that is not repairable is retired."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Repair.Outcome.END_OF_LIFE:
+            # ORDS: an end-of-life repair says what stood in the way and what was tried.
+            if not data.get("barrier"):
+                self.add_error("barrier", gettext_lazy("Say what prevents the repair."))
+            if not (data.get("action") or "").strip():
+                self.add_error("action", gettext_lazy("Say what was tried."))
+        return data

@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from config.confirm import confirm_first
 from config.roles import require_staff
 from config.web import add_service_errors, paginate, query_without_page, safe_next
 
 from .. import lifecycle
-from ..models import Device, normalize_asset_tag
+from ..models import Device, Repair, normalize_asset_tag
 from . import queries, services
 from .filters import RepairFilterSet
 from .forms import RepairCloseForm, RepairOpenForm
@@ -71,6 +72,12 @@ def repair_close(request, pk):
     form = RepairCloseForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data["outcome"] == Repair.Outcome.END_OF_LIFE:
+            asked = confirm_first(
+                request, title=_("Close the repair of %(tag)s as not repairable?") % {"tag": repair.device.asset_tag},
+                consequence=_("The device is retired."), button=_("Close as not repairable"), back=back)
+            if asked:
+                return asked
         try:
             services.close_repair(
                 repair=repair, outcome=data["outcome"], action=data["action"], diagnosis=data["diagnosis"] or None,

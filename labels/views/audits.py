@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from config.confirm import confirm_first
 from config.roles import require_staff
 
 from .. import exports, queries, services
@@ -121,6 +122,11 @@ def _codes_in_photo(photo):
 def campaign_close(request, pk):
     require_staff(request, "labels.change_auditcampaign")
     campaign = get_object_or_404(AuditCampaign, pk=pk)
+    asked = confirm_first(request, title=_("Close the campaign “%(name)s”?") % {"name": campaign.name},
+                          consequence=_("Scans stop and the report is frozen: devices not seen stay reported missing."),
+                          button=_("Close the campaign"), back=reverse("labels:audit-scan", args=[campaign.pk]))
+    if asked:
+        return asked
     try:
         services.close_campaign(campaign=campaign, actor=request.user)
     except ValidationError as error:

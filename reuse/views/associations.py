@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.confirm import confirm_first
 from config.roles import require_staff
 from config.web import add_service_errors, query_without_page
 
@@ -63,6 +64,14 @@ def association_decide(request, pk, action):
     require_staff(request, "reuse.change_association")
     association = get_object_or_404(Association, pk=pk)
     reason = request.POST.get("reason", "")
+    if action == "approve":
+        asked = confirm_first(
+            request, title=_("Approve %(name)s?") % {"name": association.name},
+            consequence=_("An account is created for its contact, who receives an e-mail to set a password and "
+                          "can then claim devices."),
+            button=_("Approve"), back=reverse("reuse:association-detail", args=[pk]))
+        if asked:
+            return asked
     try:
         if action == "approve":
             services.approve_association(association=association, actor=request.user)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.confirm import confirm_first
 from config.roles import require_staff
 from config.web import query_without_page
 
@@ -70,6 +71,15 @@ def claim_action(request, pk, action):
         return redirect(claim)
     data = form.cleaned_data if form else {}
     user = request.user
+    if action == "handover":
+        asked = confirm_first(
+            request, title=_("Record the handover of claim #%(id)s?") % {"id": claim.pk},
+            consequence=_("The devices leave the register as donated and a numbered transfer agreement is issued "
+                          "in the names of %(owner)s and %(association)s.")
+            % {"owner": data["owner_signatory"], "association": data["association_signatory"]},
+            button=_("Record the handover"), back=claim.get_absolute_url())
+        if asked:
+            return asked
     try:
         if action == "approve":
             services.approve_claim(claim=claim, actor=user)

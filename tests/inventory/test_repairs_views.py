@@ -67,7 +67,8 @@ def test_closing_a_closed_repair_again_shows_a_clear_message_and_changes_nothing
     repairs.close_repair(repair=repair, outcome="fixed", actor=technician)
     events = Event.objects.count()
     response = tech_client.post(reverse("repairs:repair-close", args=[repair.pk]),
-                                {"outcome": "end_of_life"}, follow=True)
+                                {"outcome": "end_of_life", "barrier": "too_old", "action": "tested",
+                                 "confirmed": "1"}, follow=True)
     messages = [str(m) for m in response.context["messages"]]
     assert len(messages) == 1 and "GAM-000200" in messages[0]
     repair.refresh_from_db()

@@ -288,7 +288,8 @@ def test_the_refusal_message_is_in_french(client):
 def test_transition_from_a_status_the_user_did_not_see_changes_nothing(client):
     device = DeviceFactory()
     response = client.post(
-        f"/devices/{device.asset_tag}/transition/", {"to": "retired", "expected": "in_service"}, follow=True
+        f"/devices/{device.asset_tag}/transition/", {"to": "retired", "expected": "in_service", "confirmed": "1"},
+        follow=True,
     )
     assert len(shown_messages(response)) == 1
     device.refresh_from_db()

@@ -6,7 +6,7 @@ from labels.models import LabelTemplate
 def _form_data(**changes):
     data = {"name": "Planche maison", "slug": "maison", "show_owner": "on", "page_width_mm": "210",
             "page_height_mm": "297", "margin_top_mm": "10", "margin_left_mm": "5", "columns": "2", "rows": "5",
-            "label_width_mm": "100", "label_height_mm": "50", "gap_x_mm": "0", "gap_y_mm": "0", "padding_mm": "2"}
+            "label_width_mm": "100", "label_height_mm": "50", "gap_x_mm": "0", "gap_y_mm": "0", "padding_mm": "4"}
     data.update(changes)
     return data
 

@@ -130,7 +130,7 @@ def test_the_report_shows_the_three_lists_and_exports_them_as_csv(tech_client, c
 
 
 def test_closing_a_campaign_stops_the_scanning(tech_client, campaign):
-    tech_client.post(reverse("labels:audit-close", args=[campaign.pk]))
+    tech_client.post(reverse("labels:audit-close", args=[campaign.pk]), {"confirmed": "1"})
     campaign.refresh_from_db()
     assert campaign.closed_at is not None
     assert 'name="code"' not in tech_client.get(_scan_url(campaign)).content.decode()

@@ -68,7 +68,7 @@ def test_the_whole_claim_flow_through_the_pages(client, buyer, member, offer):
     claim.refresh_from_db()
     assert claim.status == Claim.Status.READY
     response = client.post(reverse("reuse:claim-action", args=[claim.pk, "handover"]), {
-        "owner_signatory": "A. Dupont", "association_signatory": "B. Durand"})
+        "owner_signatory": "A. Dupont", "association_signatory": "B. Durand", "confirmed": "1"})
     donation = Donation.objects.get()
     assert response["Location"] == donation.get_absolute_url()
 
@@ -157,7 +157,7 @@ def test_approving_an_association_sends_its_contact_a_password_link(client, buye
         contact_email="nora@fil.example")
     client.force_login(buyer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reuse:association-decide", args=[association.pk, "approve"]))
+        client.post(reverse("reuse:association-decide", args=[association.pk, "approve"]), {"confirmed": "1"})
     association.refresh_from_db()
     assert association.status == Association.Status.APPROVED
     welcome = mailoutbox[-1]

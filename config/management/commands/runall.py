@@ -32,6 +32,8 @@ class Command(BaseCommand):
         )
         manager = Manager()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # QR codes and e-mail links point at this server unless PUBLIC_BASE_URL says otherwise.
+        env.setdefault("PUBLIC_BASE_URL", f"http://{host}:{port}")
         manager.add_process("web", f"{python} manage.py runserver {host}:{port}", env=env)
         manager.add_process(
             "worker",
