@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.keyset import keyset_page
 from config.confirm import confirm_first
+from config.keyset import keyset_page
 from config.roles import require_staff
 from config.web import add_service_errors, query_without_page
 
