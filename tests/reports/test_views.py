@@ -82,11 +82,11 @@ def test_associations_are_refused(client, association_user, url):
     assert client.get(url).status_code == 403
 
 
-def test_procurement_lands_on_the_dashboard_technicians_keep_the_device_list(client, procurement, technician):
+def test_procurement_lands_on_the_dashboard_technicians_on_their_phone_page(client, procurement, technician):
     client.force_login(procurement)
     assert client.get("/").url == reverse("reports:dashboard")
     client.force_login(technician)
-    assert client.get("/").url == reverse("inventory:device-list")
+    assert client.get("/").url == reverse("inventory:today")
 
 
 def test_dashboard_figures_link_to_the_device_list_and_the_method_page(client, procurement, generated_fleet):
