@@ -18,6 +18,7 @@ from .register import (
     Status,
     WeeeCategory,
     normalize_asset_tag,
+    validate_asset_tag,
 )
 from .repairs import Repair
 from .review import Flag, ReviewSettings
@@ -38,4 +39,5 @@ __all__ = [
     "Status",
     "WeeeCategory",
     "normalize_asset_tag",
+    "validate_asset_tag",
 ]
