@@ -1,4 +1,5 @@
 import csv
+import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,12 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
-from config.web import add_service_errors, paginate, query_without_page
+from config.web import (
+    add_service_errors,
+    filtered_rows,
+    paginate,
+    protected_file_response,
+    query_without_page,
+)
 
 from . import lifecycle, queries, services
 from .filters import DeviceFilterSet
 from .forms import DeviceEditForm, DeviceForm, TransitionForm
-from .models import normalize_asset_tag
+from .models import Event, normalize_asset_tag
 from .panels import panels_for
 
 PAGE_SIZES = (25, 50, 100, 500)
@@ -24,7 +31,7 @@ def device_list(request):
     require_staff(request)
     filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
     page_size = _page_size(request)
-    page = paginate(request, filterset.qs, page_size)
+    page = paginate(request, filtered_rows(filterset), page_size)
     return render(
         request,
         "inventory/device_list.html",
@@ -194,3 +201,14 @@ def device_edit(request, asset_tag):
         form = DeviceEditForm(instance=device)
     return render(request, "inventory/device_form.html", {"form": form, "device": device})
 
+
+
+def event_photo(request, pk):
+    """A journal photo, to staff who may read the journal (media have no public URL)."""
+    require_staff(request, "inventory.view_event")
+    event = get_object_or_404(Event.objects.exclude(attachment=""), pk=pk)
+    return protected_file_response(
+        event.attachment, filename=event.attachment.name.rsplit("/", 1)[-1],
+        content_type=mimetypes.guess_type(event.attachment.name)[0] or "application/octet-stream",
+        as_attachment=False,
+    )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
-from config.web import query_without_page
+from config.web import filtered_rows, query_without_page
 
 from .. import queries, services
 from ..filters import ClaimFilterSet
@@ -21,7 +21,8 @@ def claim_list(request):
     association = portal(request)
     filterset = ClaimFilterSet(request.GET, queryset=queries.claims_for(request.user), request=request)
     return render(request, "reuse/claim_list.html", {
-        "filter": filterset, "page": page_of(request, filterset.qs, 25), "query": query_without_page(request),
+        "filter": filterset, "page": page_of(request, filtered_rows(filterset), 25),
+        "query": query_without_page(request),
         "association": association,
     })
 
