@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from inventory import lifecycle
-from inventory.models import Repair, Status
+from inventory.models import Status
+from inventory.repairs import open_repair
 from labels.models import AuditCampaign
 from reuse import services as reuse_services
 from reuse.models import Association, Claim, Donation
@@ -56,8 +56,7 @@ def test_putting_in_service_does_not_ask(admin_client):
 @pytest.mark.django_db
 def test_not_repairable_needs_barrier_and_intervention_then_asks(admin_client, admin_user):
     device = DeviceFactory()
-    lifecycle.transition(device, Status.IN_REPAIR, actor=admin_user)
-    repair = Repair.objects.create(device=device, symptom="ne démarre pas")
+    repair = open_repair(device=device, symptom="ne démarre pas", actor=admin_user)
     url = reverse("repairs:repair-close", args=[repair.pk])
     bare = admin_client.post(url, {"outcome": "end_of_life"})
     assert bare.status_code == 200 and bare.context["form"].errors.keys() >= {"barrier", "action"}
