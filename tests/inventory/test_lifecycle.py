@@ -235,8 +235,8 @@ def test_the_lock_reads_the_current_status_not_the_callers_stale_copy(table_only
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("targets", "expected"), [
-    ((Status.IN_REPAIR, Status.IN_REPAIR), None),
-    ((Status.IN_REPAIR, Status.RETIRED), Status.IN_SERVICE),
+    ((Status.IN_STOCK, Status.IN_STOCK), None),
+    ((Status.IN_STOCK, Status.RETIRED), Status.IN_SERVICE),
 ], ids=["same-target", "different-targets-with-expected-status"])
 def test_concurrent_transitions_never_both_succeed_from_the_same_status(table_only, targets, expected):
     device = DeviceFactory(status=Status.IN_SERVICE)
