@@ -74,15 +74,24 @@ def filtered_devices(request):
     return filterset.qs, None
 
 
-def device_export(request, file_format="csv"):
-    """The filtered device list as CSV (``?dialect=``) or XLSX; invalid filters answer 400."""
+def _export_request(request):
+    """(dialect, filtered devices, None), or a 400 answer as the third item: a bad ``dialect`` or
+    filter value exports nothing, as the API answers the same query string."""
     try:
         dialect = exports.dialect_from(request)
     except exports.BadDialect:
-        return exports.bad_request({"dialect": [_("Choose “spreadsheet” or “machine”.")]})
+        return None, None, exports.bad_request({"dialect": [_("Choose “spreadsheet” or “machine”.")]})
     queryset, errors = filtered_devices(request)
     if errors:
-        return exports.bad_request(errors)
+        return None, None, exports.bad_request(errors)
+    return dialect, queryset, None
+
+
+def device_export(request, file_format="csv"):
+    """The filtered device list as CSV (``?dialect=``) or XLSX; invalid filters answer 400."""
+    dialect, queryset, refusal = _export_request(request)
+    if refusal:
+        return refusal
     if file_format == "xlsx":
         return exports.xlsx_response(
             device_columns(), device_rows(queryset, exports.SPREADSHEET), filename="appareils.xlsx",
@@ -126,13 +135,9 @@ JOURNAL_COLUMNS = [
 
 def journal_export(request):
     """The journal of the filtered devices (same filters as the list), oldest first."""
-    try:
-        dialect = exports.dialect_from(request)
-    except exports.BadDialect:
-        return exports.bad_request({"dialect": [_("Choose “spreadsheet” or “machine”.")]})
-    queryset, errors = filtered_devices(request)
-    if errors:
-        return exports.bad_request(errors)
+    dialect, queryset, refusal = _export_request(request)
+    if refusal:
+        return refusal
     events = (
         Event.objects.filter(device__in=queryset.values("pk"))
         .order_by("at", "id")
