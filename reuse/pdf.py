@@ -46,8 +46,16 @@ FACTS = TableStyle([
 ])
 
 
+# The layout engine's cost grows faster than the text: a 1 MB serial once took 3–8 s of CPU.
+# No real cell is longer; the stored data (and its hash) keep the full text.
+CELL_MAX_CHARS = 600
+
+
 def p(text, style=BODY):
-    return Paragraph(escape(str(text)), style)
+    text = str(text)
+    if len(text) > CELL_MAX_CHARS:
+        text = text[: CELL_MAX_CHARS - 1] + "…"
+    return Paragraph(escape(text), style)
 
 
 def _render(title, story, reference):

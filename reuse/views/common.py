@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from config.roles import is_staff_member
-from config.web import paginate
+from config.web import paginate, protected_file_response
 from inventory.lifecycle import TransitionRefused
 from inventory.models import Device, normalize_asset_tag
 
@@ -40,9 +40,11 @@ def page_of(request, queryset, size=20):
 def pdf_response(stored, render_again, filename):
     """The archived PDF; regenerated from the stored fields if the file went missing."""
     if stored and stored.storage.exists(stored.name):
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
-    return FileResponse(ContentFile(render_again()), as_attachment=True, filename=filename,
-                        content_type="application/pdf")
+        return protected_file_response(stored, filename=filename, content_type="application/pdf")
+    response = FileResponse(ContentFile(render_again()), as_attachment=True, filename=filename,
+                            content_type="application/pdf")
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 def device_or_404(asset_tag):

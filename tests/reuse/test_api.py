@@ -55,7 +55,7 @@ def test_staff_take_a_claim_from_approval_to_handover(offer, member, buyer):
     response = staff.post(f"/api/claims/{claim_id}/hand-over/",
                           {"owner_signatory": "A. Dupont", "association_signatory": "B. Durand"}, format="json")
     assert response.status_code == 201
-    assert response.json()["agreement_url"].endswith("/agreement.pdf")
+    assert response.json()["agreement_url"].endswith(f"/api/donations/{response.json()['id']}/agreement/")
     assert api_for(member).get(f"/api/donations/{response.json()['id']}/").status_code == 200
 
 
