@@ -42,7 +42,8 @@ REPAIR_COLUMNS = [
 
 
 def repair_export(request):
-    """The repairs the list's filters select, oldest first unless the list's sort is given; a bad filter or dialect answers 400."""
+    """The repairs the list's filters select, oldest first unless the list is sorted;
+    a bad filter or dialect answers 400."""
     try:
         dialect = exports.dialect_from(request)
     except exports.BadDialect:

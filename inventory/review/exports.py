@@ -38,7 +38,8 @@ def flag_columns():
 
 
 def flag_export(request):
-    """The flags the list's filters select, oldest first unless the list's sort is given; a bad filter or dialect answers 400."""
+    """The flags the list's filters select, oldest first unless the list is sorted;
+    a bad filter or dialect answers 400."""
     try:
         dialect = exports.dialect_from(request)
     except exports.BadDialect:
