@@ -119,7 +119,8 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     @extend_schema(summary="Record the kilograms per WEEE category", request=WeightsSerializer,
                    responses={200: ShipmentSerializer},
-                   examples=[OpenApiExample("Weights", request_only=True, value={"weights": {"2": "84.5", "6": "120"}})])
+                   examples=[OpenApiExample("Weights", request_only=True,
+                                            value={"weights": {"2": "84.5", "6": "120"}})])
     @action(detail=True, methods=["post"])
     def weights(self, request, pk=None):
         shipment = self.get_object()

@@ -37,8 +37,12 @@ REGISTER_COLUMNS = [
 ]
 
 
-def register_rows(year):
-    """Tuples of ``REGISTER_COLUMNS`` for the shipments dispatched with a date in ``year`` (two queries)."""
+def register_rows(year, dialect=exports.SPREADSHEET):
+    """Tuples of ``REGISTER_COLUMNS`` for the shipments dispatched with a date in ``year`` (two queries).
+
+    The weights column is text (``2° 84.5 ; 6° 120.0``), with a decimal comma in the spreadsheet dialect.
+    """
+    comma = dialect == exports.SPREADSHEET
     shipments = list(
         Shipment.objects.filter(state=Shipment.State.DISPATCHED, shipped_on__gte=dt.date(year, 1, 1),
                                 shipped_on__lte=dt.date(year, 12, 31))
@@ -55,7 +59,8 @@ def register_rows(year):
             s.shipped_on, s.waste_name, s.waste_code, (kg / Decimal(1000)).quantize(Decimal("0.0001")), s.slip_number,
             s.transporter, s.transporter_siren, s.channel, s.channel_siren, s.operator, s.operator_siret,
             s.operator_registration, s.destination, s.treatment_code,
-            " ; ".join(f"{w.weee_category}° {w.kg}" for w in lines), s.devices, s.certificate_received_on,
+            " ; ".join(f"{w.weee_category}° {str(w.kg).replace('.', ',') if comma else w.kg}" for w in lines),
+            s.devices, s.certificate_received_on,
         )
 
 

@@ -102,7 +102,9 @@ def add_devices(shipment, asset_tags):
     added, refusals = [], []
     tags = [normalize_asset_tag(tag) for tag in asset_tags if tag and tag.strip()]
     devices = {device.asset_tag: device for device in Device.objects.filter(asset_tag__in=tags)}
-    taken = dict(ShipmentItem.objects.filter(device__asset_tag__in=tags).values_list("device__asset_tag", "shipment_id"))
+    taken = dict(
+        ShipmentItem.objects.filter(device__asset_tag__in=tags).values_list("device__asset_tag", "shipment_id")
+    )
     for tag in dict.fromkeys(tags):
         device = devices.get(tag)
         if device is None:

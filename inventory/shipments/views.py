@@ -170,5 +170,5 @@ def register_csv(request):
     if not (raw.isdigit() and 2000 <= int(raw) <= 2100):
         return exports.bad_request({"year": [_("A year such as 2026.")]})
     year = int(raw)
-    return exports.csv_response(REGISTER_COLUMNS, register_rows(year), filename=f"registre-deee-{year}.csv",
+    return exports.csv_response(REGISTER_COLUMNS, register_rows(year, dialect), filename=f"registre-deee-{year}.csv",
                                 dialect=dialect)

@@ -190,6 +190,7 @@ def test_register_csv_spreadsheet_dialect_and_bad_year(client, technician):
     text = b"".join(client.get(reverse("shipments:register-csv"), {"year": 2025}).streaming_content).decode()
     assert text.startswith("\ufeff")
     assert ";1,5000;" in text  # tonnes with a decimal comma
+    assert ";6° 1500,0;" in text
     assert client.get(reverse("shipments:register-csv"), {"year": "20x5"}).status_code == 400
 
 
@@ -234,6 +235,17 @@ def test_api_dispatch_refused_by_a_guard_is_a_400_and_changes_nothing(technician
     assert response.status_code == 400
     device.refresh_from_db()
     assert device.status == Status.RETIRED
+
+
+def test_the_admin_only_reads_shipments(client):
+    from tests.factories import UserFactory
+
+    shipment = draft()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:inventory_shipment_changelist")).status_code == 200
+    assert client.get(reverse("admin:inventory_shipment_change", args=[shipment.pk])).status_code == 200
+    assert client.get(reverse("admin:inventory_shipment_add")).status_code == 403
+    assert client.post(reverse("admin:inventory_shipment_delete", args=[shipment.pk])).status_code == 403
 
 
 def test_api_is_closed_to_association_members():
