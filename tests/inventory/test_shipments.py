@@ -289,6 +289,8 @@ def test_the_pages_walk_a_shipment_to_dispatch(client, technician, french):
     assert device.status == Status.RECYCLED
     page = client.get(reverse("shipments:shipment-detail", args=[shipment.pk])).content.decode()
     assert "Expédiée" in page and device.asset_tag in page
+    device_page = client.get(device.get_absolute_url()).content.decode()
+    assert shipment.get_absolute_url() in device_page and "Dans l'expédition DEEE BSD-2025-0042" in device_page
 
 
 # --- the REEN annual report ---------------------------------------------------------------------------
