@@ -49,3 +49,14 @@ class DispatchForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I confirm that these devices leave the fleet for recycling: this cannot be undone."),
     )
+
+
+class CertificateForm(forms.ModelForm):
+    class Meta:
+        model = Shipment
+        fields = ["certificate_received_on", "certificate"]
+        widgets = {"certificate_received_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate_received_on"].required = True

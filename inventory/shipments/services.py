@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 
 from .. import lifecycle
 from ..journal import acting_user
-from ..models import Device, Event, Shipment, ShipmentItem, ShipmentWeight, Status, WeeeCategory, normalize_asset_tag
+from ..models import (
+    Device, Event, Ownership, Shipment, ShipmentItem, ShipmentWeight, Status, WeeeCategory, normalize_asset_tag,
+)
 
 __all__ = [
-    "REGISTER_FIELDS", "add_devices", "create_shipment", "dispatch", "recycled_tonnes", "remove_device",
-    "set_weights", "update_shipment",
+    "REGISTER_FIELDS", "add_devices", "create_shipment", "dispatch", "record_certificate", "recycled_tonnes",
+    "remove_device", "set_weights", "update_shipment",
 ]
 
 # The facts of a register line that staff type (DOMAIN.md §7), in the order forms show them.
@@ -95,8 +97,9 @@ def update_shipment(shipment, **fields):
 def add_devices(shipment, asset_tags):
     """Add devices by asset tag; returns ``(added, refusals)`` with one French message per refusal.
 
-    A device joins only from a status that may go to ``recycled`` (retired or offered), and only
-    one shipment; its erasure is checked at dispatch (it may be erased meanwhile).
+    A device joins only from a status that may go to ``recycled`` (retired or offered), only when
+    the authority owns it (a leased or rented one goes back to its lessor), and only one shipment;
+    its erasure is checked at dispatch (it may be erased meanwhile).
     """
     _locked(shipment)
     added, refusals = [], []
@@ -114,6 +117,9 @@ def add_devices(shipment, asset_tags):
         elif device.status not in SHIPPABLE:
             refusals.append(_("%(tag)s is “%(status)s”: only a retired or offered device is sent to recycling.")
                             % {"tag": tag, "status": lifecycle.status_label(device.status)})
+        elif device.ownership != Ownership.OWNED:
+            refusals.append(_("%(tag)s belongs to its lessor (%(lessor)s): return it, do not recycle it.")
+                            % {"tag": tag, "lessor": device.lessor or "—"})
         else:
             ShipmentItem.objects.create(shipment=shipment, device=device)
             added.append(device)
@@ -176,6 +182,25 @@ def dispatch(shipment, *, actor=None, confirm=False):
     locked.dispatched_by = acting_user(actor)
     locked.save(update_fields=["state", "dispatched_at", "dispatched_by"])
     shipment.state, shipment.dispatched_at = locked.state, locked.dispatched_at
+    return locked
+
+
+@transaction.atomic
+def record_certificate(shipment, *, received_on, certificate=None):
+    """Record the collector's certificate of treatment of a dispatched shipment (date, optional file)."""
+    locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if locked.state != Shipment.State.DISPATCHED:
+        raise ValidationError(_("The certificate of treatment comes after the dispatch."), code="draft")
+    if received_on is None:
+        raise ValidationError({"certificate_received_on": _("Required in the waste register.")})
+    if received_on < locked.shipped_on:
+        raise ValidationError({"certificate_received_on": _("The certificate cannot precede the shipment.")})
+    locked.certificate_received_on = received_on
+    fields = ["certificate_received_on"]
+    if certificate:
+        locked.certificate = certificate
+        fields.append("certificate")
+    locked.save(update_fields=fields)
     return locked
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
          name="shipment-remove-device"),
     path("shipments/<int:pk>/weights/", views.shipment_weights, name="shipment-weights"),
     path("shipments/<int:pk>/dispatch/", views.shipment_dispatch, name="shipment-dispatch"),
+    path("shipments/<int:pk>/certificate/", views.shipment_certificate, name="shipment-certificate"),
 ]

@@ -20,7 +20,7 @@ from config.web import add_service_errors
 from .. import lifecycle
 from ..models import Device, Shipment, ShipmentWeight, normalize_asset_tag
 from . import services
-from .forms import AddDevicesForm, DispatchForm, ShipmentForm, WeightsForm
+from .forms import AddDevicesForm, CertificateForm, DispatchForm, ShipmentForm, WeightsForm
 from .register import REGISTER_COLUMNS, register_rows, total_kg
 
 READ = "inventory.view_device"
@@ -85,6 +85,8 @@ def shipment_detail(request, pk):
         "can_write": can_write,
         "add_form": AddDevicesForm() if can_write else None,
         "weights_form": WeightsForm(shipment=shipment) if can_write else None,
+        "certificate_form": (CertificateForm(instance=shipment)
+                             if not shipment.is_draft and lifecycle.can_transition(request.user) else None),
     })
 
 
@@ -157,6 +159,25 @@ def shipment_dispatch(request, pk):
     return render(request, "inventory/shipment_dispatch.html", {
         "shipment": shipment, "form": form, "devices": shipment.items.count(), "kg": total_kg(shipment),
     })
+
+
+@require_POST
+def shipment_certificate(request, pk):
+    """The collector's certificate of treatment, received after the dispatch (date and file)."""
+    require_staff(request, WRITE)
+    shipment = _shipment(pk)
+    form = CertificateForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.record_certificate(shipment, received_on=form.cleaned_data["certificate_received_on"],
+                                        certificate=form.cleaned_data.get("certificate"))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Certificate of treatment recorded."))
+    else:
+        messages.error(request, _("Give the date the certificate of treatment was received."))
+    return redirect(shipment)
 
 
 def register_csv(request):

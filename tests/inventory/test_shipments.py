@@ -148,6 +148,39 @@ def test_a_dispatched_shipment_no_longer_changes(technician):
         services.set_weights(shipment, {"2": 9})
 
 
+def test_a_leased_device_is_not_recycled(french):
+    device = screen()
+    type(device).objects.filter(pk=device.pk).update(ownership="leased", lessor="Loc'IT")
+
+    added, refusals = services.add_devices(draft(), [device.asset_tag])
+
+    assert added == [] and "loueur" in refusals[0]
+
+
+def test_the_certificate_of_treatment_follows_the_dispatch(client, technician, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    shipment = draft()
+    with pytest.raises(ValidationError):
+        services.record_certificate(shipment, received_on=dt.date(2025, 11, 3))
+    services.add_devices(shipment, [screen().asset_tag])
+    services.set_weights(shipment, {"2": 5})
+    services.dispatch(shipment, confirm=True)
+    client.force_login(technician)
+
+    client.post(reverse("shipments:shipment-certificate", args=[shipment.pk]), {
+        "certificate_received_on": "2025-11-03",
+        "certificate": SimpleUploadedFile("certificat.pdf", b"%PDF-1.4", content_type="application/pdf"),
+    })
+
+    shipment.refresh_from_db()
+    assert shipment.certificate_received_on == dt.date(2025, 11, 3) and shipment.certificate.name
+    text = b"".join(client.get(reverse("shipments:register-csv"), {"year": 2025, "dialect": "machine"})
+                    .streaming_content).decode()
+    assert text.splitlines()[1].endswith(",2025-11-03")
+
+
 def test_create_checks_the_register_identifiers():
     with pytest.raises(ValidationError) as error:
         draft(operator_siret="123", channel_siren="12")
