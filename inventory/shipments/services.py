@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 from .. import lifecycle
 from ..journal import acting_user
 from ..models import (
-    Device, Event, Ownership, Shipment, ShipmentItem, ShipmentWeight, Status, WeeeCategory, normalize_asset_tag,
+    Device,
+    Event,
+    Ownership,
+    Shipment,
+    ShipmentItem,
+    ShipmentWeight,
+    Status,
+    WeeeCategory,
+    normalize_asset_tag,
 )
 
 __all__ = [
