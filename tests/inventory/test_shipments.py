@@ -65,6 +65,19 @@ def test_recycled_is_refused_as_a_plain_transition(french):
     assert Status.RECYCLED not in lifecycle.available_transitions(device, _staff())
 
 
+def test_recycled_is_refused_by_the_generic_api_transition(technician):
+    api = APIClient()
+    api.force_login(technician)
+    device = screen()
+
+    response = api.post(f"/api/devices/{device.asset_tag}/transition/", {"to": "recycled"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "workflow_only"
+    device.refresh_from_db()
+    assert device.status == Status.RETIRED
+
+
 def _staff():
     from config.roles import TECHNICIAN
     from tests.factories import UserFactory
