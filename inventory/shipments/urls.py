@@ -11,9 +11,10 @@ urlpatterns = [
     path("shipments/<int:pk>/", views.shipment_detail, name="shipment-detail"),
     path("shipments/<int:pk>/edit/", views.shipment_edit, name="shipment-edit"),
     path("shipments/<int:pk>/devices/", views.shipment_add_devices, name="shipment-add-devices"),
-    path("shipments/<int:pk>/devices/<str:asset_tag>/remove/", views.shipment_remove_device,
+    path("shipments/<int:pk>/devices/<tag:asset_tag>/remove/", views.shipment_remove_device,
          name="shipment-remove-device"),
     path("shipments/<int:pk>/weights/", views.shipment_weights, name="shipment-weights"),
     path("shipments/<int:pk>/dispatch/", views.shipment_dispatch, name="shipment-dispatch"),
     path("shipments/<int:pk>/certificate/", views.shipment_certificate, name="shipment-certificate"),
+    path("shipments/<int:pk>/certificate/file/", views.shipment_certificate_file, name="shipment-certificate-file"),
 ]

@@ -4,6 +4,8 @@ Every write goes through ``services``; the dispatch page asks for an explicit co
 because it recycles every device of the shipment and cannot be undone.
 """
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from config import exports
 from config.roles import require_staff
-from config.web import add_service_errors
+from config.web import add_service_errors, protected_file_response
 
 from .. import lifecycle
 from ..models import Device, Shipment, ShipmentWeight, normalize_asset_tag
@@ -178,6 +180,16 @@ def shipment_certificate(request, pk):
     else:
         messages.error(request, _("Give the date the certificate of treatment was received."))
     return redirect(shipment)
+
+
+def shipment_certificate_file(request, pk):
+    """The stored certificate of treatment, to staff (media have no public URL)."""
+    require_staff(request, READ)
+    shipment = get_object_or_404(Shipment.objects.exclude(certificate=""), pk=pk)
+    return protected_file_response(
+        shipment.certificate, filename=shipment.certificate.name.rsplit("/", 1)[-1],
+        content_type=mimetypes.guess_type(shipment.certificate.name)[0] or "application/octet-stream",
+    )
 
 
 def register_csv(request):

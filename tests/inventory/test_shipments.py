@@ -192,6 +192,9 @@ def test_the_certificate_of_treatment_follows_the_dispatch(client, technician, s
     text = b"".join(client.get(reverse("shipments:register-csv"), {"year": 2025, "dialect": "machine"})
                     .streaming_content).decode()
     assert text.splitlines()[1].endswith(",2025-11-03")
+    assert client.get(reverse("shipments:shipment-certificate-file", args=[shipment.pk])).status_code == 200
+    client.force_login(make_member())
+    assert client.get(reverse("shipments:shipment-certificate-file", args=[shipment.pk])).status_code == 403
 
 
 def test_create_checks_the_register_identifiers():
