@@ -30,8 +30,8 @@ class WeightSerializer(serializers.ModelSerializer):
 class ShipmentSerializer(serializers.ModelSerializer):
     weights = WeightSerializer(many=True, read_only=True)
     devices = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    dispatched_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    dispatched_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Shipment
@@ -42,6 +42,14 @@ class ShipmentSerializer(serializers.ModelSerializer):
 
     def get_devices(self, shipment) -> list[str]:
         return [item.device.asset_tag for item in shipment.items.all()]
+
+
+class AddDevicesResultSerializer(ShipmentSerializer):
+    refusals = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                     help_text="One French message per asset tag that was not added.")
+
+    class Meta(ShipmentSerializer.Meta):
+        fields = [*ShipmentSerializer.Meta.fields, "refusals"]
 
 
 class AddDevicesSerializer(serializers.Serializer):
@@ -91,7 +99,7 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return Response(self._fresh(shipment), status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Add devices to a draft shipment by asset tag", request=AddDevicesSerializer,
-                   responses={200: ShipmentSerializer})
+                   responses={200: AddDevicesResultSerializer})
     @action(detail=True, methods=["post"])
     def add_devices(self, request, pk=None):
         shipment = self.get_object()
