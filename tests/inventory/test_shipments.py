@@ -356,3 +356,22 @@ def test_annual_report_reads_recycled_tonnes_from_the_shipments_of_the_year():
     assert report["exits"]["recycled_tonnes"] == Decimal("2")  # 300 + 450.5 + 1249.5 kg
     line = next(row for row in annual.rows(report) if row[1] in ("Recycled", "Recyclé"))
     assert line[2] == "2,0"
+
+
+def test_the_list_page_and_the_api_cost_the_same_queries_whatever_the_shipments(
+    client, technician, django_assert_max_num_queries
+):
+    client.force_login(technician)
+    api = APIClient()
+    api.force_login(technician)
+    _dispatched(dt.date(2025, 3, 1), {"6": 3})
+    with django_assert_max_num_queries(20) as page_small:
+        client.get(reverse("shipments:shipment-list"))
+    with django_assert_max_num_queries(20) as api_small:
+        api.get("/api/shipments/")
+    for n in range(4):
+        _dispatched(dt.date(2025, 4, 1 + n), {"2": 5, "6": 3}, devices=2, slip_number=f"S-{n}")
+    with django_assert_max_num_queries(len(page_small)):
+        assert client.get(reverse("shipments:shipment-list")).status_code == 200
+    with django_assert_max_num_queries(len(api_small)):
+        assert len(api.get("/api/shipments/").json()["results"]) == 5
