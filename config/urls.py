@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("inventory.imports.urls")),
     path("", include("inventory.repairs.urls")),
     path("", include("inventory.exits.urls")),
+    path("", include("inventory.shipments.urls")),
     path("", include("inventory.review.urls")),
     path("", include("labels.urls")),
     path("reuse/", include("reuse.urls")),
