@@ -77,6 +77,10 @@ class OfferCreateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
     value = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True, default=None)
+    value_justification = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text="Required with ``value`` (a value typed instead of the book value); printed on the agreement.",
+    )
 
     def validate_devices(self, tags):
         tags = {normalize_asset_tag(tag) for tag in tags}

@@ -80,6 +80,11 @@ class OfferForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     value = forms.DecimalField(label=_("Value at transfer per unit (€)"), required=False, min_value=0,
                                decimal_places=2, help_text=_("Left empty: each device's book value."))
+    value_justification = forms.CharField(
+        label=_("Justification of the declared value"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required with a typed value; printed on the agreement. Refused when the book value is above "
+                    "the ceiling."),
+    )
 
     def clean_devices(self):
         tags = {normalize_asset_tag(tag) for tag in self.cleaned_data["devices"].replace(",", " ").split()}

@@ -82,7 +82,9 @@ def claim_offer(*, offer, association, actor, quantity=None, message=""):
     try:
         with transaction.atomic():
             ClaimLine.objects.bulk_create(
-                [ClaimLine(claim=claim, device=item.device, value_at_transfer=item.value_at_transfer)
+                [ClaimLine(claim=claim, device=item.device, value_at_transfer=item.value_at_transfer,
+                           value_source=item.value_source, value_basis=item.value_basis,
+                           value_justification=item.value_justification, book_value=item.book_value)
                  for item in free[:quantity]]
             )
     except IntegrityError as exc:
@@ -227,6 +229,7 @@ def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_ov
             workflow=lifecycle.Workflow.HANDOVER,
             note=_("Agreement %(number)s") % {"number": donation.number},
             data={"claim_id": claim.pk, "donation_id": donation.pk}, value=line.value_at_transfer,
+            value_source=line.value_source, value_justification=line.value_justification,
         )
     donation.content_hash = donation.compute_hash()
     donation.agreement.save(f"{donation.number}.pdf", ContentFile(transfer_agreement(donation)), save=False)
