@@ -113,7 +113,9 @@ class InternalRequestAdmin(admin.ModelAdmin):
 
 class OfferItemInline(ReadOnlyInline):
     model = OfferItem
-    fields = ["device", "value_at_transfer", "active"]
+    # Read-only: a value at transfer is set by reuse.valuation (ceiling, justification) only.
+    fields = ["device", "value_at_transfer", "value_source", "value_basis", "value_justification", "book_value",
+              "active"]
     readonly_fields = fields
 
 
@@ -131,7 +133,9 @@ class OfferAdmin(admin.ModelAdmin):
 
 class ClaimLineInline(ReadOnlyInline):
     model = ClaimLine
-    fields = ["device", "value_at_transfer", "active"]
+    # Read-only: a value at transfer is set by reuse.valuation (ceiling, justification) only.
+    fields = ["device", "value_at_transfer", "value_source", "value_basis", "value_justification", "book_value",
+              "active"]
     readonly_fields = fields
 
 
