@@ -60,7 +60,8 @@ class OfferDeviceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OfferItem
-        fields = ["asset_tag", "status", "value_at_transfer", "active"]
+        fields = ["asset_tag", "status", "value_at_transfer", "value_source", "value_basis", "value_justification",
+                  "book_value", "active"]
 
 
 class OfferStaffSerializer(OfferSerializer):
