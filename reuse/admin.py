@@ -48,7 +48,9 @@ class ReadOnlyInline(admin.TabularInline):
 
 @admin.register(EligibilityCategory)
 class EligibilityCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "open_to_associations", "solidarity_resale_allowed", "position"]
+    list_display = ["name", "slug", "cg3p_item", "ceiling_article", "recipient_kind", "open_to_associations",
+                    "solidarity_resale_allowed", "position"]
+    list_filter = ["cg3p_item", "recipient_kind"]
     list_editable = ["position"]
 
 

@@ -186,9 +186,11 @@ class ApplicationForm(forms.Form):
 class AssociationForm(forms.ModelForm):
     class Meta:
         model = Association
-        fields = ["name", "rna", "siret", "eligibility", "purpose", "address", "contact_name", "contact_email",
-                  "contact_phone", "interests"]
-        widgets = {"interests": forms.CheckboxSelectMultiple, "purpose": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "rna", "siret", "eligibility", "esus_approved_on", "esus_expires_on", "purpose", "address",
+                  "contact_name", "contact_email", "contact_phone", "interests"]
+        widgets = {"interests": forms.CheckboxSelectMultiple, "purpose": forms.Textarea(attrs={"rows": 3}),
+                   "esus_approved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "esus_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class InterestsForm(forms.Form):

@@ -17,6 +17,7 @@ from .common import enqueue
 
 EDITABLE_FIELDS = (
     "name", "rna", "siret", "eligibility", "purpose", "address", "contact_name", "contact_email", "contact_phone",
+    "esus_approved_on", "esus_expires_on",
 )
 
 
