@@ -172,6 +172,8 @@ def test_form_asks_for_the_justification(client, buyer):
     })
     assert response.status_code == 302
     assert OfferItem.objects.get().value_justification == JUSTIFICATION
+    page = client.get(response["Location"]).content.decode()
+    assert "10,00 € TTC" in page and "valeur déclarée" in page and "Écran fissuré" in page
 
 
 # --- Entry point 3: the API -------------------------------------------------------------------
