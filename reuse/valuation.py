@@ -7,8 +7,11 @@ TTC acquisition value, so the basis is a setting (``DONATION_VALUE_BASIS``: ``TT
 ``HT`` as an option); TTC = HT × (1 + the device's VAT rate).
 
 Staff may type another value (valeur déclarée) only with a written justification, and never to
-hide a book value above the legal ceiling: ``value_at_transfer`` is the one place that decides,
-and every entry point (page, API, admin, lifecycle guard) goes through it.
+hide a book value above the legal ceiling: ``value_at_transfer`` is the one place that decides.
+The page and the API make offers through ``services.create_offer``, which calls it; the admin
+shows values read-only and cannot add offers; at the handover the lifecycle guard
+(``guards.ceiling_guard``) re-reads the device's own ``book_value``, so a value written around
+the service is refused too (tests/reuse/test_value_ceiling.py, one test per entry point).
 """
 
 import datetime as dt
