@@ -16,6 +16,7 @@ from inventory.queries import with_derived
 from reuse import services
 from reuse.conf import donation_ceiling
 from reuse.models import Association, EligibilityCategory
+from reuse.valuation import book_value
 
 ASSOCIATIONS = [
     # name, RNA, SIRET, eligibility, contact, categories followed
@@ -117,10 +118,17 @@ def _categories(slugs):
 
 
 def _retired(category, size):
-    """Retired devices of a category whose book value is known and within the legal ceiling."""
-    return list(
+    """Retired devices of a category whose book value is known and within the legal ceiling
+    (on the configured TTC/HT basis, from the date put in service: reuse.valuation)."""
+    candidates = (
         with_derived(Device.objects.select_related("model", "model__category"))
         .filter(status=Status.RETIRED, model__category__slug=category, book_value__isnull=False,
                 book_value__lte=donation_ceiling())
-        .order_by("-purchase_date", "asset_tag")[:size]
+        .order_by("-purchase_date", "asset_tag")
     )
+    ceiling = donation_ceiling()
+    return [d for d in candidates[: size * 4] if _within(book_value(d), ceiling)][:size]
+
+
+def _within(value, ceiling):
+    return value is not None and value <= ceiling

@@ -49,7 +49,9 @@ class ReadOnlyInline(admin.TabularInline):
 
 @admin.register(EligibilityCategory)
 class EligibilityCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "open_to_associations", "solidarity_resale_allowed", "position"]
+    list_display = ["name", "slug", "cg3p_item", "ceiling_article", "recipient_kind", "open_to_associations",
+                    "solidarity_resale_allowed", "position"]
+    list_filter = ["cg3p_item", "recipient_kind"]
     list_editable = ["position"]
 
 
@@ -114,7 +116,9 @@ class InternalRequestAdmin(admin.ModelAdmin):
 
 class OfferItemInline(ReadOnlyInline):
     model = OfferItem
-    fields = ["device", "value_at_transfer", "active"]
+    # Read-only: a value at transfer is set by reuse.valuation (ceiling, justification) only.
+    fields = ["device", "value_at_transfer", "value_source", "value_basis", "value_justification", "book_value",
+              "active"]
     readonly_fields = fields
 
 
@@ -132,7 +136,9 @@ class OfferAdmin(admin.ModelAdmin):
 
 class ClaimLineInline(ReadOnlyInline):
     model = ClaimLine
-    fields = ["device", "value_at_transfer", "active"]
+    # Read-only: a value at transfer is set by reuse.valuation (ceiling, justification) only.
+    fields = ["device", "value_at_transfer", "value_source", "value_basis", "value_justification", "book_value",
+              "active"]
     readonly_fields = fields
 
 

@@ -64,7 +64,8 @@ class OfferDeviceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OfferItem
-        fields = ["asset_tag", "status", "value_at_transfer", "active"]
+        fields = ["asset_tag", "status", "value_at_transfer", "value_source", "value_basis", "value_justification",
+                  "book_value", "active"]
 
 
 class OfferStaffSerializer(OfferSerializer):
@@ -83,6 +84,10 @@ class OfferCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     value = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True,
                                      default=None)
+    value_justification = serializers.CharField(
+        max_length=TEXT_MAX, required=False, allow_blank=True, default="",
+        help_text="Required with ``value`` (a value typed instead of the book value); printed on the agreement.",
+    )
 
     def validate_devices(self, tags):
         tags = {normalize_asset_tag(tag) for tag in tags}

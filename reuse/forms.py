@@ -80,6 +80,11 @@ class OfferForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     value = forms.DecimalField(label=_("Value at transfer per unit (€)"), required=False, min_value=0,
                                decimal_places=2, help_text=_("Left empty: each device's book value."))
+    value_justification = forms.CharField(
+        label=_("Justification of the declared value"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required with a typed value; printed on the agreement. Refused when the book value is above "
+                    "the ceiling."),
+    )
 
     def clean_devices(self):
         tags = {normalize_asset_tag(tag) for tag in self.cleaned_data["devices"].replace(",", " ").split()}
@@ -181,9 +186,11 @@ class ApplicationForm(forms.Form):
 class AssociationForm(forms.ModelForm):
     class Meta:
         model = Association
-        fields = ["name", "rna", "siret", "eligibility", "purpose", "address", "contact_name", "contact_email",
-                  "contact_phone", "interests"]
-        widgets = {"interests": forms.CheckboxSelectMultiple, "purpose": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "rna", "siret", "eligibility", "esus_approved_on", "esus_expires_on", "purpose", "address",
+                  "contact_name", "contact_email", "contact_phone", "interests"]
+        widgets = {"interests": forms.CheckboxSelectMultiple, "purpose": forms.Textarea(attrs={"rows": 3}),
+                   "esus_approved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "esus_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class InterestsForm(forms.Form):

@@ -5,8 +5,10 @@
   leave by any exit route, without a passed ``Erasure`` performed after its last time in
   service. Two exceptions: a theft (nobody chose it) and a return to the lessor whose contract
   terms the user confirmed (``contract_terms_confirmed=True``).
-- A donation's unit value at transfer must be within the legal ceiling (CG3P art. D. 3212-3);
-  the donation flow passes it as ``value=`` to ``transition()``.
+- A donation's unit value at transfer must be within the legal ceiling (CG3P art. D. 3212-3),
+  and so must the device's own book value (a typed value never hides one above it); a typed
+  value needs its justification. The donation flow passes ``value=``, ``value_source=`` and
+  ``value_justification=`` to ``transition()``.
 - A device a claim holds is not retired or recycled by hand: the claim is cancelled or refused
   first (its services release the devices before moving them).
 """
@@ -21,8 +23,9 @@ from django.utils.translation import gettext as _
 from inventory.lifecycle import TransitionRefused, status_label
 from inventory.models import Device, Event, Status
 
-from .conf import donation_ceiling
+from .conf import donation_ceiling, value_basis
 from .models import ClaimLine, Erasure
+from .valuation import book_value
 
 NEEDS_ERASURE = frozenset({
     Status.AVAILABLE, Status.RESERVED, Status.DONATED, Status.RECYCLED, Status.SOLD, Status.TRANSFERRED,
@@ -93,6 +96,24 @@ def ceiling_guard(device, to_status, context):
             code="value_required",
         )
     ceiling = donation_ceiling()
+    if context.get("value_source") == "declared" and not (context.get("value_justification") or "").strip():
+        raise TransitionRefused(
+            _("%(tag)s: a value typed instead of the book value needs a written justification.")
+            % {"tag": device.asset_tag},
+            code="justification_required",
+        )
+    # Whatever value was typed, the device's own book value must be within the ceiling too.
+    book = book_value(Device.objects.select_related("model__category").get(pk=device.pk))
+    if book is not None and book > ceiling:
+        raise TransitionRefused(
+            _(
+                "%(tag)s has a book value of %(book)s € %(basis)s, above the legal ceiling of %(ceiling)s € per "
+                "unit: it cannot be given free of charge."
+            )
+            % {"tag": device.asset_tag, "book": formats.number_format(book, 2), "basis": value_basis(),
+               "ceiling": formats.number_format(ceiling, 0)},
+            code="over_ceiling",
+        )
     if value > ceiling:
         raise TransitionRefused(
             _(

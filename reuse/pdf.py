@@ -21,6 +21,7 @@ from config import pdf_fonts
 
 from .conf import donation_ceiling
 from .models import Erasure
+from .valuation import agreement_value_notes
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontName=pdf_fonts.SANS, fontSize=9.5, leading=12.5)
@@ -196,10 +197,10 @@ def transfer_agreement(donation):
                 "by article L. 3212-3; unit value within the ceiling of %(ceiling)s € set by article D. 3212-3."
             ) % {"ceiling": ceiling}),
             p(_("Article 1 — Equipment transferred"), HEADING),
-            p(_("The authority transfers free of charge, as they are and without warranty, the following devices "
-                "(value at transfer: book value):")),
+            p(_("The authority transfers free of charge, as they are and without warranty, the following devices:")),
             Spacer(0, 2 * mm),
             devices,
+            *[p(note, SMALL) for note in agreement_value_notes(lines)],
             p(_("Article 2 — Data erasure"), HEADING),
             p(_("Every device holding storage was erased before the transfer; the certificates listed above "
                 "record the method, tool, operator, result and date of each erasure.")),
@@ -221,7 +222,8 @@ def transfer_agreement(donation):
                     "The hash covers these fields of the agreement, as canonical JSON (keys sorted, no spaces, UTF-8): "
                     "agreement, handed_over_at (UTC, ISO 8601), owner, owner_siret, owner_signatory, association, "
                     "association_rna, association_siret, association_signatory, eligibility, legal_basis, devices "
-                    "(asset_tag, serial, model, value, erasures), total_value."
+                    "(asset_tag, serial, model, value, erasures, and value_source, value_basis, "
+                    "value_justification when recorded), total_value."
                 ),
             ),
         ]

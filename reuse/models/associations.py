@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,11 +38,40 @@ validate_rna = RegexValidator(r"^W\d{9}$", _("An RNA number is a W followed by 9
 
 
 class EligibilityCategory(models.Model):
-    """Who may receive IT equipment free of charge under CG3P art. L. 3212-2 (data, not code)."""
+    """Who may receive IT equipment free of charge under CG3P art. L. 3212-2 (data, not code):
+    the numbered item of L. 3212-2, the article setting its ceiling, the kind of recipient and
+    the evidence staff check (DOMAIN.md §3)."""
+
+    class Item(models.TextChoices):
+        ITEM_2 = "2", _("2° — movable goods to foundations or associations assisting the most deprived")
+        ITEM_3 = "3", _("3° — IT equipment to associations, ESUS reuse bodies, student associations")
+        ITEM_5 = "5", _("5° — IT equipment and its software to the authority's own staff")
+        ITEM_11 = "11", _("11° — other movable goods")
+
+    class RecipientKind(models.TextChoices):
+        ASSOCIATION = "association", _("Association")
+        FOUNDATION = "foundation", _("Foundation")
+        ESUS = "esus", _("Body approved ESUS")
+        STAFF = "staff", _("Staff member")
+        PUBLIC_PERSON = "public_person", _("Public person")
 
     slug = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     legal_basis = models.CharField(_("legal basis"), max_length=200)
+    cg3p_item = models.CharField(
+        _("item of CG3P art. L. 3212-2"), max_length=2, choices=Item.choices, blank=True,
+        help_text=_("Printed on the agreement; empty for a transfer to another public person (a separate route)."),
+    )
+    ceiling_article = models.CharField(
+        _("ceiling set by"), max_length=100, blank=True,
+        help_text=_("e.g. “CG3P art. D. 3212-3” or “arrêté du 6 avril 2021”."),
+    )
+    recipient_kind = models.CharField(
+        _("recipient"), max_length=20, choices=RecipientKind.choices, default=RecipientKind.ASSOCIATION
+    )
+    evidence_required = models.TextField(
+        _("evidence required"), blank=True, help_text=_("What staff check before approving a recipient.")
+    )
     description = models.TextField(_("description"), blank=True)
     open_to_associations = models.BooleanField(
         _("open to associations"), default=True, help_text=_("Offered on the public application form.")
@@ -58,9 +87,23 @@ class EligibilityCategory(models.Model):
         verbose_name = _("eligibility category")
         verbose_name_plural = _("eligibility categories")
         ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient_kind__in=["association", "foundation", "esus", "staff", "public_person"]),
+                name="eligibility_recipient_kind_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def legal_reference(self):
+        """« CG3P art. L. 3212-2, 3° ; plafond : CG3P art. D. 3212-3 » (empty parts left out)."""
+        parts = [f"CG3P art. L. 3212-2, {self.cg3p_item}°" if self.cg3p_item else ""]
+        if self.ceiling_article:
+            parts.append(_("ceiling: %(article)s") % {"article": self.ceiling_article})
+        return " ; ".join(part for part in parts if part)
 
 
 class Association(models.Model):
@@ -93,6 +136,14 @@ class Association(models.Model):
         verbose_name=_("categories followed"),
         help_text=_("We email the association when a new offer of these categories is published."),
     )
+    esus_approved_on = models.DateField(
+        _("ESUS approval date"), null=True, blank=True,
+        help_text=_("Agrément « entreprise solidaire d'utilité sociale » (reuse bodies of the ESUS category)."),
+    )
+    esus_expires_on = models.DateField(
+        _("ESUS approval expiry"), null=True, blank=True,
+        help_text=_("After this date the body can no longer claim nor receive devices."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     status_reason = models.TextField(_("reason"), blank=True)
     applied_at = models.DateTimeField(_("applied"), default=timezone.now)
@@ -117,6 +168,12 @@ class Association(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=["pending", "approved", "suspended", "refused"]),
                                    name="association_status_valid"),
+            models.CheckConstraint(
+                condition=Q(esus_approved_on__isnull=True) | Q(esus_expires_on__isnull=True)
+                | Q(esus_expires_on__gte=F("esus_approved_on")),
+                name="association_esus_expiry_after_approval",
+                violation_error_message=_("The ESUS approval cannot expire before it was granted."),
+            ),
             models.UniqueConstraint(
                 fields=["rna"], condition=~Q(rna=""), name="association_unique_rna",
                 violation_error_message=_("An association with this RNA number is already registered."),

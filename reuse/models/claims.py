@@ -19,7 +19,7 @@ from inventory.models import Device
 from .associations import Association
 from .erasures import Erasure
 from .hashing import content_hash
-from .offers import Offer
+from .offers import BASES, SOURCES, Offer
 
 LEGAL_BASIS = "CG3P art. L. 3212-2, L. 3212-3"
 
@@ -109,6 +109,15 @@ class ClaimLine(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines", verbose_name=_("claim"))
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="claim_lines", verbose_name=_("device"))
     value_at_transfer = models.DecimalField(_("value at transfer (€)"), max_digits=10, decimal_places=2)
+    value_source = models.CharField(
+        _("value at transfer from"), max_length=10, blank=True, choices=SOURCES,
+        help_text=_("Book value, or a value staff declared with a justification; empty on older rows."),
+    )
+    value_basis = models.CharField(_("value basis"), max_length=3, blank=True, choices=BASES)
+    value_justification = models.TextField(_("justification of the declared value"), blank=True)
+    book_value = models.DecimalField(
+        _("book value when offered (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     # Denormalised from the claim's status (requested/approved/ready/handed over) so that a
     # partial unique index can say "one holder per device"; services keep it in step.
     active = models.BooleanField(default=True)
@@ -122,6 +131,10 @@ class ClaimLine(models.Model):
                 fields=["device"], condition=Q(active=True), name="claimline_one_winner_per_device"
             ),
             models.UniqueConstraint(fields=["claim", "device"], name="claimline_unique_device_in_claim"),
+            models.CheckConstraint(
+                condition=~Q(value_source="declared") | ~Q(value_justification=""),
+                name="claimline_declared_value_justified",
+            ),
         ]
 
     def __str__(self):
@@ -201,6 +214,10 @@ class Donation(models.Model):
                     "model": f"{line.device.model.manufacturer} {line.device.model.name}",
                     "value": f"{line.value_at_transfer:.2f}",
                     "erasures": numbers,
+                    # How the value was set; absent on lines written before it was stored, so
+                    # that the hashes of earlier agreements still verify.
+                    **({"value_source": line.value_source, "value_basis": line.value_basis,
+                        "value_justification": line.value_justification} if line.value_source else {}),
                 }
                 for line, numbers in lines
             ],

@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Category, Device
 
+# How a value at transfer was set (reuse/valuation.py decides it): the book value, or a value
+# staff declared with a written justification; and on which basis (TTC or HT).
+SOURCES = [("book", _("book value")), ("declared", _("declared value"))]
+BASES = [("TTC", "TTC"), ("HT", "HT")]
+
 
 class Offer(models.Model):
     """One device or a lot of similar devices made available to associations."""
@@ -56,6 +61,15 @@ class OfferItem(models.Model):
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="items", verbose_name=_("offer"))
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="offer_items", verbose_name=_("device"))
     value_at_transfer = models.DecimalField(_("value at transfer (€)"), max_digits=10, decimal_places=2)
+    value_source = models.CharField(
+        _("value at transfer from"), max_length=10, blank=True, choices=SOURCES,
+        help_text=_("Book value, or a value staff declared with a justification; empty on older rows."),
+    )
+    value_basis = models.CharField(_("value basis"), max_length=3, blank=True, choices=BASES)
+    value_justification = models.TextField(_("justification of the declared value"), blank=True)
+    book_value = models.DecimalField(
+        _("book value when offered (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     # True while the device belongs to this offer (not withdrawn from it).
     active = models.BooleanField(default=True)
 
@@ -66,6 +80,10 @@ class OfferItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["device"], condition=Q(active=True), name="offeritem_one_open_offer"),
             models.CheckConstraint(condition=Q(value_at_transfer__gte=0), name="offeritem_value_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(value_source="declared") | ~Q(value_justification=""),
+                name="offeritem_declared_value_justified",
+            ),
         ]
 
     def __str__(self):

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = (
     "name", "rna", "siret", "eligibility", "purpose", "address", "contact_name", "contact_email", "contact_phone",
+    "esus_approved_on", "esus_expires_on",
 )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,12 +23,15 @@ from inventory.models import Event, Status
 from .. import tasks
 from ..conf import follow_up_months, pickup_delay_days
 from ..exceptions import ClaimConflict, NotAllowed
-from ..models import Association, Claim, ClaimLine, Donation, Offer, OfferItem
+from ..models import Association, Claim, ClaimLine, Donation, EligibilityCategory, Offer, OfferItem
 from ..queries import free_items
 from .common import enqueue
 
 
-def _check_may_claim(association):
+def _check_may_claim(association, on=None):
+    """Refuse (403) a suspended or unapproved association, and a body approved ESUS whose
+    approval is not recorded or has expired on ``on`` (default today): the approval is what makes
+    it eligible (CG3P art. L. 3212-2, 3°)."""
     if association.status == Association.Status.SUSPENDED:
         raise NotAllowed(
             _("%(name)s is suspended: it cannot claim or receive devices for now.") % {"name": association.name},
@@ -39,12 +42,32 @@ def _check_may_claim(association):
             _("%(name)s is not approved yet: it cannot claim devices.") % {"name": association.name},
             code="association_not_approved",
         )
+    _check_esus_approval(association, on or timezone.localdate())
+
+
+def _check_esus_approval(association, on):
+    if association.eligibility.recipient_kind != EligibilityCategory.RecipientKind.ESUS:
+        return
+    expires = association.esus_expires_on
+    if expires is None:
+        raise NotAllowed(
+            _("%(name)s: its ESUS approval (date and expiry) is not recorded: it cannot claim or receive devices "
+              "until staff record it.") % {"name": association.name},
+            code="esus_approval_missing",
+        )
+    if expires < on:
+        raise NotAllowed(
+            _("%(name)s: its ESUS approval expired on %(date)s: it can no longer claim or receive devices free of "
+              "charge (CG3P art. L. 3212-2, 3°) until it is renewed.")
+            % {"name": association.name, "date": formats.date_format(expires, "SHORT_DATE_FORMAT")},
+            code="esus_approval_expired",
+        )
 
 
 @transaction.atomic
 def claim_offer(*, offer, association, actor, quantity=None, message=""):
     """Claim ``quantity`` devices of an offer (default: all that are still free)."""
-    association = Association.objects.get(pk=association.pk)
+    association = Association.objects.select_related("eligibility").get(pk=association.pk)
     _check_may_claim(association)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != Offer.Status.OPEN:
@@ -82,7 +105,9 @@ def claim_offer(*, offer, association, actor, quantity=None, message=""):
     try:
         with transaction.atomic():
             ClaimLine.objects.bulk_create(
-                [ClaimLine(claim=claim, device=item.device, value_at_transfer=item.value_at_transfer)
+                [ClaimLine(claim=claim, device=item.device, value_at_transfer=item.value_at_transfer,
+                           value_source=item.value_source, value_basis=item.value_basis,
+                           value_justification=item.value_justification, book_value=item.book_value)
                  for item in free[:quantity]]
             )
     except IntegrityError as exc:
@@ -205,10 +230,10 @@ def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_ov
     from ..pdf import transfer_agreement
 
     original, claim = claim, _lock(claim, (Claim.Status.APPROVED, Claim.Status.READY), _("handed over"))
-    _check_may_claim(claim.association)
+    handed_over_at = handed_over_at or timezone.now()
+    _check_may_claim(claim.association, on=timezone.localdate(handed_over_at))
     if not owner_signatory.strip() or not association_signatory.strip():
         raise ValidationError(_("Name both signatories."))
-    handed_over_at = handed_over_at or timezone.now()
     lines = _lines(claim)
     donation = Donation.objects.create(
         number=f"CES-{handed_over_at:%Y}-{claim.pk:05d}",
@@ -227,6 +252,7 @@ def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_ov
             workflow=lifecycle.Workflow.HANDOVER,
             note=_("Agreement %(number)s") % {"number": donation.number},
             data={"claim_id": claim.pk, "donation_id": donation.pk}, value=line.value_at_transfer,
+            value_source=line.value_source, value_justification=line.value_justification,
         )
     donation.content_hash = donation.compute_hash()
     donation.agreement.save(f"{donation.number}.pdf", ContentFile(transfer_agreement(donation)), save=False)

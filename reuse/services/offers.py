@@ -1,32 +1,30 @@
 """Offers: retired devices made available to associations."""
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from inventory import lifecycle
 from inventory.journal import acting_user
 from inventory.models import Device, Event, Status
-from inventory.queries import book_value_of
 
 from .. import tasks
-from ..conf import donation_ceiling
 from ..exceptions import ReuseRefused
 from ..models import Offer, OfferItem
 from ..queries import free_items
+from ..valuation import value_at_transfer
 from .common import enqueue
 
 
 @transaction.atomic
-def create_offer(*, devices, grade, actor, title="", description="", value=None):
+def create_offer(*, devices, grade, actor, title="", description="", value=None, value_justification=""):
     """Offer retired devices (one, or a lot of the same category) to associations.
 
-    Each device's value at transfer is its book value today, or ``value`` (per unit) when
-    staff set it; it must be known and within the legal ceiling. The devices become
-    ``available`` (journal kind ``offered``); associations following the category are told.
+    Each device's value at transfer is its book value today (on the configured TTC/HT basis),
+    or ``value`` (per unit) when staff declare one with a written ``value_justification``;
+    ``reuse.valuation.value_at_transfer`` decides (known, within the legal ceiling, and never
+    hiding a book value above it). The devices become ``available`` (journal kind
+    ``offered``); associations following the category are told.
     """
     devices = list(
         Device.objects.select_related("model", "model__category")
@@ -40,7 +38,7 @@ def create_offer(*, devices, grade, actor, title="", description="", value=None)
         raise ValidationError({"devices": _("A lot gathers devices of one category; make one offer per category.")})
     if grade not in Offer.Grade.values:
         raise ValidationError({"grade": _("Choose a condition grade (A, B or C).")})
-    values = {d.pk: _value_of(d, value) for d in devices}
+    values = {d.pk: value_at_transfer(d, declared=value, justification=value_justification) for d in devices}
     # A device retired by hand from the device page left its previous offer without saying so.
     OfferItem.objects.filter(device__in=devices, active=True, device__status=Status.RETIRED).update(active=False)
     offer = Offer.objects.create(
@@ -51,7 +49,10 @@ def create_offer(*, devices, grade, actor, title="", description="", value=None)
         created_by=acting_user(actor),
     )
     OfferItem.objects.bulk_create(
-        [OfferItem(offer=offer, device=d, value_at_transfer=values[d.pk]) for d in devices]
+        [OfferItem(offer=offer, device=d, value_at_transfer=values[d.pk].value, value_source=values[d.pk].source,
+                   value_basis=values[d.pk].basis, value_justification=values[d.pk].justification,
+                   book_value=values[d.pk].book_value)
+         for d in devices]
     )
     for device in devices:
         lifecycle.transition(
@@ -61,26 +62,6 @@ def create_offer(*, devices, grade, actor, title="", description="", value=None)
         )
     enqueue(tasks.notify_offer_published, offer.pk)
     return offer
-
-
-def _value_of(device, value):
-    result = Decimal(str(value)) if value not in (None, "") else book_value_of(device)
-    if result is None:
-        raise ValidationError(
-            {"value": _("%(tag)s: purchase price or date unknown, so its book value too; enter the value at transfer.")
-             % {"tag": device.asset_tag}}
-        )
-    if result < 0:
-        raise ValidationError({"value": _("A value cannot be negative.")})
-    ceiling = donation_ceiling()
-    if result > ceiling:
-        raise ValidationError(
-            {"value": _("%(tag)s is worth %(value)s € at transfer, above the legal ceiling of %(ceiling)s € per unit "
-                        "(CG3P art. D. 3212-3): it cannot be given free of charge.")
-             % {"tag": device.asset_tag, "value": formats.number_format(result, 2),
-                "ceiling": formats.number_format(ceiling, 0)}}
-        )
-    return result.quantize(Decimal("0.01"))
 
 
 def _default_title(devices):

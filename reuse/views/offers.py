@@ -12,7 +12,7 @@ from config.web import filtered_rows, query_without_page
 from inventory.models import normalize_asset_tag
 
 from .. import queries, services
-from ..conf import donation_ceiling
+from ..conf import donation_ceiling, value_basis
 from ..filters import OfferFilterSet
 from ..forms import ClaimForm, OfferForm
 from ..models import Claim, Offer
@@ -78,7 +78,8 @@ def offer_create(request):
             try:
                 offer = services.create_offer(devices=data["devices"], grade=data["grade"], actor=request.user,
                                               title=data["title"], description=data["description"],
-                                              value=data["value"])
+                                              value=data["value"],
+                                              value_justification=data["value_justification"])
             except (*REFUSALS, ValidationError) as error:
                 messages.error(request, refusal_text(error))
             else:
@@ -86,7 +87,8 @@ def offer_create(request):
                 return redirect(offer)
     else:
         form = OfferForm(initial={"devices": "\n".join(normalize_asset_tag(t) for t in request.GET.getlist("device"))})
-    return render(request, "reuse/offer_form.html", {"form": form, "ceiling": donation_ceiling()})
+    return render(request, "reuse/offer_form.html", {"form": form, "ceiling": donation_ceiling(),
+                                                     "basis": value_basis()})
 
 
 @require_POST

@@ -123,7 +123,7 @@ def test_a_donation_without_a_value_is_refused():
 
 
 def test_a_handover_after_the_ceiling_was_lowered_is_refused_and_writes_nothing(settings, buyer, member):
-    offer = offered([retired_device(price=Decimal("1000"))], buyer)  # book value 200 €
+    offer = offered([retired_device(price=Decimal("1000"))], buyer)  # book value 240 € TTC
     from reuse.queries import association_of
 
     claim = services.claim_offer(offer=offer, association=association_of(member), actor=member)

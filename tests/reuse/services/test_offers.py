@@ -41,7 +41,8 @@ def test_staff_may_set_the_value_when_the_book_value_is_unknown(buyer):
     erase(device)
     with pytest.raises(ValidationError):
         services.create_offer(devices=[device], grade="C", actor=buyer)
-    offer = services.create_offer(devices=[device], grade="C", actor=buyer, value="20")
+    offer = services.create_offer(devices=[device], grade="C", actor=buyer, value="20",
+                                  value_justification="Prix et date d'achat perdus ; cote du marché.")
     assert offer.items.get().value_at_transfer == Decimal("20.00")
 
 
