@@ -134,8 +134,10 @@ class PickupSerializer(serializers.Serializer):
 
 
 class HandOverSerializer(serializers.Serializer):
-    owner_signatory = serializers.CharField()
+    owner_signatory = serializers.CharField(help_text="Key (or name) of a configured signatory (PROLONGE SIGNATORIES)")
     association_signatory = serializers.CharField()
+    operating_system = serializers.CharField(required=False, allow_blank=True, default="")
+    licence_status = serializers.ChoiceField(choices=Donation.Licence.choices)
 
 
 class DonationSerializer(serializers.ModelSerializer):
@@ -145,7 +147,9 @@ class DonationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Donation
         fields = ["id", "number", "claim", "association", "association_name", "handed_over_at", "total_value",
-                  "owner_signatory", "association_signatory", "content_hash", "follow_up_due", "agreement_url"]
+                  "owner_signatory", "owner_signatory_role", "owner_signatory_delegation", "authorisation", "place",
+                  "operating_system", "licence_status", "association_signatory", "content_hash", "follow_up_due",
+                  "agreement_url"]
 
     def get_agreement_url(self, donation) -> str:
         return self.context["request"].build_absolute_uri(reverse("reuse:donation-agreement", args=[donation.pk]))

@@ -43,6 +43,14 @@ class EligibilityCategory(models.Model):
     slug = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     legal_basis = models.CharField(_("legal basis"), max_length=200)
+    # DOMAIN.md §3: printed on the agreement (e.g. "3°" and "art. D. 3212-3").
+    legal_item = models.CharField(
+        _("item of CG3P art. L. 3212-2"), max_length=10, blank=True, help_text=_("For instance 3° (IT equipment).")
+    )
+    ceiling_article = models.CharField(
+        _("text setting the value ceiling"), max_length=100, blank=True,
+        help_text=_("For instance art. D. 3212-3 (3°), art. D. 3212-4 (5°), arrêté du 6 avril 2021 (2°)."),
+    )
     description = models.TextField(_("description"), blank=True)
     open_to_associations = models.BooleanField(
         _("open to associations"), default=True, help_text=_("Offered on the public application form.")
