@@ -61,8 +61,12 @@ def legal_identity():
         "siret": (settings.PROLONGE.get("OWNER_SIRET") or "").replace(" ", ""),
         "address": (settings.PROLONGE.get("OWNER_ADDRESS") or "").strip(),
     }
-    missing = [label for key, label in (("name", _("name")), ("siret", _("SIRET number")),
-                                        ("address", _("postal address"))) if not identity[key]]
+    labels = {
+        "name": _("name (PROLONGE_OWNER_NAME)"),
+        "siret": _("SIRET number (PROLONGE_OWNER_SIRET)"),
+        "address": _("postal address (PROLONGE_OWNER_ADDRESS)"),
+    }
+    missing = [labels[key] for key, value in identity.items() if not value]
     if missing:
         _missing_legal_settings(missing)
     return identity
@@ -76,11 +80,13 @@ def agreement_settings():
         "place": (settings.PROLONGE.get("OWNER_PLACE") or "").strip(),
         "decision": (settings.PROLONGE.get("TRANSFER_DECISION") or "").strip(),
     }
-    missing = [label for key, label in (("place", _("place of signature (town)")),
-                                        ("decision", _("deliberation or delegated decision authorising transfers")))
-               if not values[key]]
+    labels = {
+        "place": _("place of signature, a town (PROLONGE_OWNER_PLACE)"),
+        "decision": _("deliberation or delegated decision authorising transfers (PROLONGE_TRANSFER_DECISION)"),
+    }
+    missing = [labels[key] for key, value in values.items() if not value]
     if not signatories():
-        missing.append(_("signatories"))
+        missing.append(_("signatories (PROLONGE_SIGNATORIES)"))
     if missing:
         _missing_legal_settings(missing)
     return values

@@ -178,7 +178,7 @@ def agreement_parties(donation, identity):
         (_("Address"), identity["address"]),
         (_("represented by"), ", ".join(part for part in (donation.owner_signatory, donation.owner_signatory_role)
                                         if part)),
-        (_("acting under"), donation.owner_signatory_delegation or "—"),
+        (_("empowered by"), donation.owner_signatory_delegation or "—"),
         (_("The beneficiary"), association.name),
         (_("RNA / SIRET"), association.identifier),
         (_("Address"), association.address or "—"),
