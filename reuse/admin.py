@@ -48,7 +48,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 @admin.register(EligibilityCategory)
 class EligibilityCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "open_to_associations", "solidarity_resale_allowed", "position"]
+    list_display = ["name", "slug", "legal_item", "ceiling_article", "open_to_associations",
+                    "solidarity_resale_allowed", "position"]
     list_editable = ["position"]
 
 
