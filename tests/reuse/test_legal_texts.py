@@ -228,3 +228,13 @@ def test_the_erasure_certificate_cites_nist_rev_2_and_names_the_authority(tech):
     assert "Annexe — Empreinte numérique du document" in text and erasure.content_hash in text
     assert "storage_serials" not in text and "performed_at" not in text
     assert re.search(r"page 1 / \d", pages[0])
+
+
+def test_a_lost_agreement_is_not_regenerated_without_the_authority_identity(buyer, member, client, legal_settings):
+    donation = handed_over(buyer, member, [retired_device()])
+    donation.agreement.storage.delete(donation.agreement.name)
+    legal_settings.PROLONGE = {**legal_settings.PROLONGE, "OWNER_ADDRESS": ""}
+    client.force_login(buyer)
+    response = client.get(reverse("reuse:donation-agreement", args=[donation.pk]))
+    assert response.status_code == 503
+    assert "PROLONGE_OWNER_ADDRESS" in response.content.decode()
