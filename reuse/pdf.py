@@ -19,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from config import pdf_fonts
 
@@ -32,6 +32,7 @@ SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, textColor=c
 TITLE = ParagraphStyle("title", parent=STYLES["Title"], fontName=pdf_fonts.SANS_BOLD, fontSize=16, leading=20)
 HEADING = ParagraphStyle("heading", parent=STYLES["Heading3"], fontName=pdf_fonts.SANS_BOLD, fontSize=11, spaceBefore=8,
                          keepWithNext=1)
+TABLE_HEADING = ParagraphStyle("table-heading", parent=HEADING, keepWithNext=0)
 HASH = ParagraphStyle("hash", parent=BODY, fontName=pdf_fonts.MONO, fontSize=8.5, leading=11)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=8.5, leading=10.5)
 LINE = ParagraphStyle("line", parent=BODY, fontSize=7.5, leading=9)
@@ -254,7 +255,7 @@ def transfer_agreement(donation):
                 ])
             table.append([p(_("Total"), LINE), "", "", p(f"{formats.number_format(donation.total_value, 2)} €", LINE),
                           "", ""])
-            grid = Table(table, colWidths=[24 * mm, 38 * mm, 26 * mm, 20 * mm, 30 * mm, None], repeatRows=1)
+            grid = Table(table, colWidths=[22 * mm, 34 * mm, 24 * mm, 18 * mm, 30 * mm, None], repeatRows=1)
             grid.setStyle(GRID)
             return grid
 
@@ -283,8 +284,11 @@ def transfer_agreement(donation):
                   % legal),
                 p(_("Having regard to the text setting the ceiling of the unit value at %(ceiling)s € "
                     "(%(ceiling_text)s);") % legal),
-                p(_("Having regard to %(decision)s;") % {"decision": donation.authorisation}),
-                p(_("Having regard to %(delegation)s;") % {"delegation": donation.owner_signatory_delegation}),
+                # Always set since the handover requires them; blank only on agreements made before.
+                *([p(_("Having regard to %(decision)s;") % {"decision": donation.authorisation})]
+                  if donation.authorisation else []),
+                *([p(_("Having regard to %(delegation)s;") % {"delegation": donation.owner_signatory_delegation})]
+                  if donation.owner_signatory_delegation else []),
                 p(_("Having regard to décret n° 2023-266 of 12 April 2023 (retired IT equipment directed to reuse);")),
                 p(_("Between the parties"), HEADING),
                 _facts(agreement_parties(donation, identity)),
@@ -292,7 +296,9 @@ def transfer_agreement(donation):
                 p(_("The authority transfers free of charge, as they are and without warranty, the equipment listed "
                     "in article 2, under CG3P article L. 3212-2, %(item)s; the value of each unit is within the "
                     "ceiling of %(ceiling)s € set by %(ceiling_text)s.") % legal),
-                p(_("Article 2 — Equipment transferred"), HEADING),
+                # The device table may run over pages: its heading starts a page only when little is left.
+                CondPageBreak(40 * mm),
+                p(_("Article 2 — Equipment transferred"), TABLE_HEADING),
                 devices(),
                 Spacer(0, 1 * mm),
                 *value_basis_lines(donation),

@@ -103,7 +103,7 @@ def test_the_agreement_holds_every_element_of_domain_section_3(buyer, member):
         assert device.model.category.name in text
         assert f"{line.value_at_transfer:.2f}".replace(".", ",") in text
         assert certificates and certificates[0] in text
-    assert text.count("Linux Mint 22 — Logiciel libre, redistribution autorisée") == len(devices)
+    assert text.count("Linux Mint 22 — Logiciel libre (redistribuable)") == len(devices)
     assert "Valeur de cession : valeur nette comptable" in text
     # Use clause and its sanction; no solidarity caps for a school-support association.
     assert "ne pas vendre, louer ni céder à titre onéreux" in text
