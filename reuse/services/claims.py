@@ -226,6 +226,11 @@ def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_ov
             _("The eligibility category “%(name)s” has no CG3P L. 3212-2 item or ceiling text: an administrator "
               "must fill them in before an agreement can be issued.") % {"name": eligibility.name}
         )
+    if not claim.association.address.strip():
+        raise ValidationError(
+            _("“%(name)s” has no postal address: complete the association's record before an agreement can be "
+              "issued.") % {"name": claim.association.name}
+        )
     if licence_status and licence_status not in Donation.Licence.values:
         raise ValidationError({"licence_status": _("Choose a licence status from the list.")})
     handed_over_at = handed_over_at or timezone.now()

@@ -238,3 +238,12 @@ def test_a_lost_agreement_is_not_regenerated_without_the_authority_identity(buye
     response = client.get(reverse("reuse:donation-agreement", args=[donation.pk]))
     assert response.status_code == 503
     assert "PROLONGE_OWNER_ADDRESS" in response.content.decode()
+
+
+def test_no_agreement_for_an_association_without_address(buyer):
+    member = make_member(AssociationFactory(name="Sans Adresse", address=""))
+    claim = claimed(buyer, member.association_membership.association, [retired_device()], member)
+    with pytest.raises(ValidationError, match="n'a pas d'adresse postale"):
+        services.hand_over(claim=claim, actor=buyer, owner_signatory="maire", association_signatory="B",
+                           licence_status="free")
+    assert not Donation.objects.exists()
