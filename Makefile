@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# Development commands run with DEBUG on; the settings default to production (DEBUG=0).
+export DEBUG ?= 1
+
 .PHONY: run test install migrate demo bench lint messages clean
 
 $(STAMP): pyproject.toml

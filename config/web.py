@@ -6,11 +6,24 @@ What each app's views used to copy: where to go back to (``safe_next``), how a s
 (``ProlongeFormRenderer``: ``{{ form }}`` renders ``templates/forms/prolonge.html``).
 """
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.forms.renderers import TemplatesSetting
+from django.http import FileResponse, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-__all__ = ["ProlongeFormRenderer", "add_service_errors", "paginate", "query_without_page", "safe_next"]
+__all__ = [
+    "ProlongeFormRenderer",
+    "add_service_errors",
+    "filtered_rows",
+    "paginate",
+    "protected_file_response",
+    "query_without_page",
+    "safe_next",
+]
 
 
 class ProlongeFormRenderer(TemplatesSetting):
@@ -46,3 +59,42 @@ def query_without_page(request):
 def paginate(request, queryset, size):
     """The requested page of ``queryset`` (an out-of-range or bad number gives the last/first page)."""
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def protected_file_response(stored, *, filename, content_type, as_attachment=True):
+    """Send a stored file (a ``FieldFile``) to a user a view has already checked.
+
+    Media files have no public URL (not even with DEBUG): every document and photo goes through
+    a view. In production the web server sends the bytes: ``PROTECTED_MEDIA_SERVER`` "nginx"
+    answers with ``X-Accel-Redirect`` to ``PROTECTED_MEDIA_PREFIX`` (an ``internal`` location
+    aliased to MEDIA_ROOT), "sendfile" with ``X-Sendfile`` (Apache, lighttpd); empty streams
+    the file from Python. The response is never cached (``no-store``): a shared computer or a
+    proxy must not keep an agreement or a certificate.
+    """
+    server = getattr(settings, "PROTECTED_MEDIA_SERVER", "")
+    if server in ("nginx", "sendfile"):
+        response = HttpResponse(content_type=content_type)
+        if server == "nginx":
+            response["X-Accel-Redirect"] = quote(f"{settings.PROTECTED_MEDIA_PREFIX.rstrip('/')}/{stored.name}")
+        else:
+            response["X-Sendfile"] = stored.path
+        disposition = "attachment" if as_attachment else "inline"
+        response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    else:
+        response = FileResponse(stored.open("rb"), as_attachment=as_attachment, filename=filename,
+                                content_type=content_type)
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+    return response
+
+
+def filtered_rows(filterset):
+    """The FilterSet's rows, or none when a filter value is invalid.
+
+    django-filter skips an invalid value and would list every row under the error message;
+    the API answers 400 for the same query string. "Same query, same rows": an invalid filter
+    shows its error and no rows, never the whole register.
+    """
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs

@@ -11,6 +11,7 @@ import copy
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -31,7 +32,17 @@ from rest_framework.validators import UniqueValidator
 from . import lifecycle, queries, services
 from .filters import DeviceFilterSet, DeviceModelFilterSet, SiteFilterSet
 from .forms import validate_serial_number
-from .models import Category, Department, Device, DeviceModel, Event, Site, Status, normalize_asset_tag
+from .models import (
+    Category,
+    Department,
+    Device,
+    DeviceModel,
+    Event,
+    Site,
+    Status,
+    normalize_asset_tag,
+    validate_asset_tag,
+)
 
 # --- Serializers ---------------------------------------------------------------------------
 
@@ -53,6 +64,7 @@ class DeviceSerializer(serializers.ModelSerializer):
         label=_("asset tag"),
         max_length=32,
         validators=[
+            validate_asset_tag,
             UniqueValidator(queryset=Device.objects.all(), message=_("A device with this asset tag already exists."))
         ],
     )
@@ -151,6 +163,12 @@ class DeviceSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    attachment = serializers.SerializerMethodField(help_text=_("The photo's page (staff session), or null."))
+
+    def get_attachment(self, event) -> str | None:
+        if not event.attachment:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("inventory:event-photo", args=[event.pk]))
 
     class Meta:
         model = Event

@@ -7,8 +7,10 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Register")
 
     def ready(self):
+        from .converters import register as register_tag_converter
         from .repairs.panel import register_repair_panel
         from .review.panel import register_review_panel
 
         register_repair_panel()
         register_review_panel()
+        register_tag_converter()

@@ -59,10 +59,11 @@ class DeviceFilterSet(df.FilterSet):
     site = SiteFilter()
     department = df.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
     acquired_as = df.MultipleChoiceFilter(label=_("Acquired as"), choices=AcquiredAs.choices, distinct=False)
-    age_min = df.NumberFilter(label=_("Age at least (years)"), method="filter_age_min", min_value=0)
-    age_max = df.NumberFilter(label=_("Age at most (years)"), method="filter_age_max", min_value=0)
+    age_min = df.NumberFilter(label=_("Age at least (years)"), method="filter_age_min", min_value=0, max_value=100)
+    age_max = df.NumberFilter(label=_("Age at most (years)"), method="filter_age_max", min_value=0, max_value=100)
     warranty_before = df.DateFilter(label=_("Warranty ends before"), field_name="warranty_end", lookup_expr="lt")
-    renewal_year = df.NumberFilter(label=_("Planned replacement year"), field_name="planned_renewal_year")
+    renewal_year = df.NumberFilter(label=_("Planned replacement year"), field_name="planned_renewal_year",
+                                   min_value=1990, max_value=2100)
     ordering = df.OrderingFilter(
         label=_("Sort by"),
         fields=(

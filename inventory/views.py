@@ -1,3 +1,5 @@
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,12 +9,12 @@ from django.views.decorators.http import require_POST
 from config.confirm import confirm_first
 from config.keyset import keyset_page
 from config.roles import require_staff
-from config.web import add_service_errors, query_without_page
+from config.web import add_service_errors, filtered_rows, protected_file_response, query_without_page
 
 from . import exports, footprint, lifecycle, queries, services
 from .filters import DeviceFilterSet
 from .forms import DeviceEditForm, DeviceForm, TransitionForm
-from .models import Status, normalize_asset_tag
+from .models import Event, Status, normalize_asset_tag
 from .panels import panels_for
 
 PAGE_SIZES = (25, 50, 100, 500)
@@ -24,9 +26,11 @@ def device_list(request):
     require_staff(request)
     filterset = DeviceFilterSet(request.GET, queryset=queries.device_list())
     page_size = _page_size(request)
-    # Keyset pages (flat cost at any depth); the total counts the filtered ids alone.
-    counted = DeviceFilterSet(request.GET, queryset=queries.device_rows()).qs
-    page = keyset_page(request, filterset.qs, key=_sort_key(filterset), size=page_size, count_queryset=counted)
+    # Keyset pages (flat cost at any depth); the total counts the filtered ids alone. An invalid
+    # filter lists nothing (its error is shown), as the API and the exports answer 400.
+    rows = filtered_rows(filterset)
+    counted = filtered_rows(DeviceFilterSet(request.GET, queryset=queries.device_rows()))
+    page = keyset_page(request, rows, key=_sort_key(filterset), size=page_size, count_queryset=counted)
     return render(
         request,
         "inventory/device_list.html",
@@ -208,3 +212,14 @@ def device_edit(request, asset_tag):
         form = DeviceEditForm(instance=device)
     return render(request, "inventory/device_form.html", {"form": form, "device": device})
 
+
+
+def event_photo(request, pk):
+    """A journal photo, to staff who may read the journal (media have no public URL)."""
+    require_staff(request, "inventory.view_event")
+    event = get_object_or_404(Event.objects.exclude(attachment=""), pk=pk)
+    return protected_file_response(
+        event.attachment, filename=event.attachment.name.rsplit("/", 1)[-1],
+        content_type=mimetypes.guess_type(event.attachment.name)[0] or "application/octet-stream",
+        as_attachment=False,
+    )

@@ -6,6 +6,7 @@ Forms collect and check input shapes; the rules live in the services they feed.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.images import clean_photo
 from inventory.models import Department, Site, Status
 from inventory.sites import SiteField
 
@@ -58,7 +59,7 @@ class PhotoForm(forms.Form):
         photo = self.cleaned_data["photo"]
         if photo.size > MAX_PHOTO_BYTES:
             raise forms.ValidationError(_("The photo is larger than 10 MB."))
-        return photo
+        return clean_photo(photo)  # bounded decoding, re-encoded without metadata
 
 
 class PrintForm(forms.Form):

@@ -5,11 +5,11 @@ from .views import audits, mobile, printing
 app_name = "labels"
 
 urlpatterns = [
-    path("d/<str:tag>/move/", mobile.move, name="device-move"),
-    path("d/<str:tag>/assign/", mobile.assign, name="device-assign"),
-    path("d/<str:tag>/status/", mobile.change_status, name="device-status"),
-    path("d/<str:tag>/note/", mobile.add_note, name="device-note"),
-    path("d/<str:tag>/photo/", mobile.add_photo, name="device-photo"),
+    path("d/<tag:tag>/move/", mobile.move, name="device-move"),
+    path("d/<tag:tag>/assign/", mobile.assign, name="device-assign"),
+    path("d/<tag:tag>/status/", mobile.change_status, name="device-status"),
+    path("d/<tag:tag>/note/", mobile.add_note, name="device-note"),
+    path("d/<tag:tag>/photo/", mobile.add_photo, name="device-photo"),
     # Last: whatever follows /d/ is a scanned tag, so that an odd one gets a clear page, not a 404.
     re_path(r"^d/(?P<tag>.+)$", mobile.scan, name="scan"),
     path("labels/", printing.print_form, name="print"),

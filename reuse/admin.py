@@ -20,6 +20,7 @@ from .models import (
     Membership,
     Offer,
     OfferItem,
+    OutboxMessage,
     SentNotification,
 )
 
@@ -161,3 +162,27 @@ class FollowUpAdmin(ReadOnlyAdmin):
 class SentNotificationAdmin(ReadOnlyAdmin):
     list_display = ["key", "sent_at"]
     search_fields = ["key"]
+
+
+class ProblemFilter(admin.SimpleListFilter):
+    title = _("problem")
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("With a problem")), ("no", _("Without"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(problem="", last_error="")
+        if self.value() == "no":
+            return queryset.filter(problem="", last_error="")
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Notifications waiting, sent, given up, or sent to nobody (no address): what admins must fix."""
+
+    list_display = ["task", "args", "created_at", "attempts", "sent_at", "failed", "problem", "last_error"]
+    list_filter = ["failed", ProblemFilter, "task"]
+    date_hierarchy = "created_at"

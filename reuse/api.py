@@ -9,18 +9,22 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from config.api import TEXT_MAX, BoundedDateTimeField
 from config.roles import is_staff_member
 from inventory.models import Device, normalize_asset_tag
 
 from . import queries, services
 from .filters import ClaimFilterSet, ErasureFilterSet, OfferFilterSet
 from .models import Claim, ClaimLine, Donation, Erasure, Offer, OfferItem
+from .pdf import erasure_certificate, transfer_agreement
+from .views.common import pdf_response
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -72,11 +76,13 @@ class OfferStaffSerializer(OfferSerializer):
 
 
 class OfferCreateSerializer(serializers.Serializer):
-    devices = serializers.ListField(child=serializers.CharField(), allow_empty=False, help_text="Asset tags")
+    devices = serializers.ListField(child=serializers.CharField(max_length=32), allow_empty=False, max_length=500,
+                                    help_text="Asset tags")
     grade = serializers.ChoiceField(choices=Offer.Grade.choices)
-    title = serializers.CharField(required=False, allow_blank=True, default="")
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    value = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True, default=None)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    value = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True,
+                                     default=None)
 
     def validate_devices(self, tags):
         tags = {normalize_asset_tag(tag) for tag in tags}
@@ -115,28 +121,30 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class ClaimRequestSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None,
+    quantity = serializers.IntegerField(min_value=1, max_value=32767, required=False, allow_null=True, default=None,
                                         help_text="Default: every device still free")
-    message = serializers.CharField(required=False, allow_blank=True, default="")
+    message = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX)
 
 
 class OptionalReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class PickupSerializer(serializers.Serializer):
-    pickup_at = serializers.DateTimeField()
-    place = serializers.CharField(required=False, allow_blank=True, default="")
+    pickup_at = BoundedDateTimeField()
+    place = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
 
 
 class HandOverSerializer(serializers.Serializer):
-    owner_signatory = serializers.CharField(help_text="Key (or name) of a configured signatory (PROLONGE SIGNATORIES)")
-    association_signatory = serializers.CharField()
-    operating_system = serializers.CharField(required=False, allow_blank=True, default="")
+    owner_signatory = serializers.CharField(
+        max_length=150, help_text="Key (or name) of a configured signatory (PROLONGE SIGNATORIES)"
+    )
+    association_signatory = serializers.CharField(max_length=150)
+    operating_system = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     licence_status = serializers.ChoiceField(choices=Donation.Licence.choices)
 
 
@@ -152,7 +160,8 @@ class DonationSerializer(serializers.ModelSerializer):
                   "agreement_url"]
 
     def get_agreement_url(self, donation) -> str:
-        return self.context["request"].build_absolute_uri(reverse("reuse:donation-agreement", args=[donation.pk]))
+        # The API's own download: usable with a token, unlike the page's (session) link.
+        return self.context["request"].build_absolute_uri(reverse("reuse-donation-agreement", args=[donation.pk]))
 
 
 class ErasureSerializer(serializers.ModelSerializer):
@@ -166,19 +175,21 @@ class ErasureSerializer(serializers.ModelSerializer):
                   "performed_at", "passed", "storage_serials", "content_hash", "certificate_url"]
 
     def get_certificate_url(self, erasure) -> str:
-        return self.context["request"].build_absolute_uri(reverse("reuse:erasure-certificate", args=[erasure.pk]))
+        return self.context["request"].build_absolute_uri(reverse("reuse-erasure-certificate", args=[erasure.pk]))
 
 
 class ErasureCreateSerializer(serializers.Serializer):
-    device = serializers.CharField(help_text="Asset tag")
+    device = serializers.CharField(max_length=32, help_text="Asset tag")
     method = serializers.ChoiceField(choices=Erasure.Method.choices)
-    method_detail = serializers.CharField(required=False, allow_blank=True, default="")
-    tool = serializers.CharField()
-    tool_version = serializers.CharField(required=False, allow_blank=True, default="")
-    operator_name = serializers.CharField(required=False, allow_blank=True, default="")
-    performed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    method_detail = serializers.CharField(max_length=150, required=False,
+                                          allow_blank=True, default="")
+    tool = serializers.CharField(max_length=150)
+    tool_version = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    operator_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    performed_at = BoundedDateTimeField(required=False, allow_null=True, default=None)
     passed = serializers.BooleanField()
-    storage_serials = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    storage_serials = serializers.ListField(child=serializers.CharField(max_length=100), max_length=20, required=False,
+                                            default=list)
 
     def validate_device(self, tag):
         device = Device.objects.select_related("model").filter(asset_tag=normalize_asset_tag(tag)).first()
@@ -308,17 +319,31 @@ class DonationViewSet(viewsets.ReadOnlyModelViewSet):
     """Donations and their agreements (a member sees its association's own)."""
 
     serializer_class = DonationSerializer
-    portal_actions = {"list", "retrieve"}
+    portal_actions = {"list", "retrieve", "agreement"}
 
     def get_queryset(self):
         return queries.donations_for(self.request.user)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="agreement", url_name="agreement")
+    def agreement(self, request, pk=None):
+        """The signed transfer agreement (PDF), to staff and to the receiving association."""
+        donation = self.get_object()
+        return pdf_response(donation.agreement, lambda: transfer_agreement(donation), f"{donation.number}.pdf")
 
 
 class ErasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Erasures and certificates: staff see all and record; a member sees its devices' certificates."""
 
     filterset_class = ErasureFilterSet
-    portal_actions = {"list", "retrieve"}
+    portal_actions = {"list", "retrieve", "certificate"}
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="certificate", url_name="certificate")
+    def certificate(self, request, pk=None):
+        """The erasure certificate (PDF), to staff and to the association that received the device."""
+        erasure = self.get_object()
+        return pdf_response(erasure.certificate, lambda: erasure_certificate(erasure), f"{erasure.number}.pdf")
 
     def get_queryset(self):
         return queries.erasures_for(self.request.user)

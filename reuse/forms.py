@@ -35,7 +35,7 @@ class ErasureForm(forms.Form):
         label=_("Verification"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
         choices=[("1", _("Passed")), ("0", _("Failed"))],
     )
-    storage_serials = forms.CharField(label=_("Storage serial numbers"), required=False,
+    storage_serials = forms.CharField(label=_("Storage serial numbers"), required=False, max_length=2000,
                                       widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line."))
 
 

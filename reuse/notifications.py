@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from config.roles import PROCUREMENT
 
 from .models import Association, Claim, Donation, Offer, SentNotification
+from .outbox import report_problem
 
 
 def absolute(path):
@@ -41,6 +42,9 @@ def staff_recipients():
 def send_once(key, subject, template, context, recipients):
     """Send one email unless one with this key was already sent. Returns True when sent."""
     if not recipients:
+        # Nobody to write to (no procurement user with an address, an association without
+        # contact): said in the log and on the outbox message, listed in the admin.
+        report_problem(_("No recipient address for the notification %(key)s.") % {"key": key})
         return False
     with transaction.atomic():
         _row, created = SentNotification.objects.get_or_create(key=key)

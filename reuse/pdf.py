@@ -53,8 +53,26 @@ FACTS = TableStyle([
 ])
 
 
-def p(text, style=BODY):
-    return Paragraph(escape(str(text)), style)
+# The layout engine's cost grows faster than the text: a 1 MB serial once took 3–8 s of CPU.
+# No real cell is longer; the stored data (and its hash) keep the full text.
+CELL_MAX_CHARS = 600
+
+
+# The document's own wording (articles, annexes) is longer than a cell but bounded by the code and
+# the settings it quotes (decision, delegation): a wider limit, never reached by real text.
+CLAUSE_MAX_CHARS = 4000
+
+
+def p(text, style=BODY, limit=CELL_MAX_CHARS):
+    text = str(text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return Paragraph(escape(text), style)
+
+
+def clause(text, style=BODY):
+    """A paragraph of the document's own text (an article, the annex)."""
+    return p(text, style, limit=CLAUSE_MAX_CHARS)
 
 
 def _render(title, make_story, reference):
@@ -101,10 +119,10 @@ def _facts(rows):
 
 def _hash_annex(value, explanation):
     return KeepTogether([
-        p(_("Annex — Digital fingerprint of this document"), HEADING),
-        p(explanation),
+        clause(_("Annex — Digital fingerprint of this document"), HEADING),
+        clause(explanation),
         Spacer(0, 2 * mm),
-        p(_("SHA-256 fingerprint:"), SMALL),
+        clause(_("SHA-256 fingerprint:"), SMALL),
         p(value, HASH),
     ])
 
@@ -129,16 +147,16 @@ def erasure_certificate(erasure):
             return [
                 p(identity["name"], SMALL),
                 p(title, TITLE),
-                p(_("Certificate no. %(number)s") % {"number": erasure.number}, HEADING),
+                clause(_("Certificate no. %(number)s") % {"number": erasure.number}, HEADING),
                 _facts(_authority_rows(identity)),
-                p(_("Device"), HEADING),
+                clause(_("Device"), HEADING),
                 _facts([
                     (_("Asset tag"), device.asset_tag),
                     (_("Manufacturer and model"), f"{device.model.manufacturer} {device.model.name}"),
                     (_("Device serial number"), device.serial_number or "—"),
                     (_("Storage serial numbers"), ", ".join(serials)),
                 ]),
-                p(_("Erasure"), HEADING),
+                clause(_("Erasure"), HEADING),
                 _facts([
                     (_("Method"), Erasure.Method(erasure.method).label),
                     (_("Tool's method name"), erasure.method_detail or "—"),
@@ -148,14 +166,14 @@ def erasure_certificate(erasure):
                     (_("Date"), _when(erasure.performed_at)),
                 ]),
                 Spacer(0, 4 * mm),
-                p(_(
+                clause(_(
                     "Sanitization methods follow NIST SP 800-88 Rev. 2 (Guidelines for Media Sanitization, "
                     "September 2025): clear, purge or destroy, chosen for the kind of medium and the "
                     "confidentiality of the data, then verified. A failed verification means the device must not "
                     "leave the authority; a destroyed medium means the device leaves without its disk."
                 ), SMALL),
                 Spacer(0, 4 * mm),
-                p(_("Issued by Prolonge on %(date)s.") % {"date": _day(erasure.created_at)}, SMALL),
+                clause(_("Issued by Prolonge on %(date)s.") % {"date": _day(erasure.created_at)}, SMALL),
                 _hash_annex(erasure.content_hash, _(
                     "The SHA-256 fingerprint below was computed when this certificate was issued, from the "
                     "certificate number, the authority's name, the device (asset tag, serial number, manufacturer, "
@@ -202,13 +220,13 @@ def value_basis_lines(donation):
 
     One paragraph per fact, so that a further line (basis, justification) is one more item.
     """
-    return [p(_("Value at transfer: the unit's book value (valeur nette comptable) on the day of the offer."))]
+    return [clause(_("Value at transfer: the unit's book value (valeur nette comptable) on the day of the offer."))]
 
 
 def resale_clause(eligibility):
     """Article "use of the equipment": the resale rule, the solidarity exception and its caps."""
     if not eligibility.solidarity_resale_allowed:
-        return [p(_(
+        return [clause(_(
             "The beneficiary shall not sell, rent or transfer the equipment for payment. It uses the equipment for "
             "its statutory purpose and may pass it on free of charge only to the people it supports."
         ))]
@@ -219,10 +237,10 @@ def resale_clause(eligibility):
         ("multifunction", _("multifunction printer")),
     ]
     prices = "; ".join(f"{label} {formats.number_format(caps[key], 0)} €" for key, label in labels if key in caps)
-    return [p(_(
+    return [clause(_(
         "The beneficiary uses the equipment for its statutory purpose. It shall not sell it, except to people in "
         "precarity or to associations working for them, at prices no higher than those set by décret n° 2022-1413 "
-        "of 7 November 2022 (including VAT, working device with its charger, disk, operating system and battery): "
+        "(including VAT, working device with its charger, disk, operating system and battery): "
         "%(prices)s."
     ) % {"prices": prices})]
 
@@ -261,8 +279,8 @@ def transfer_agreement(donation):
 
         def story():
             last_article = [
-                p(_("Article 7 — Personal data"), HEADING),
-                p(_(
+                clause(_("Article 7 — Personal data"), HEADING),
+                clause(_(
                     "The names and contact details of the parties' representatives are processed by the authority "
                     "to manage this transfer and its follow-up (public-interest task, GDPR art. 6.1 e), kept for "
                     "the duration of the follow-up and then archived under the rules for public archives. The "
@@ -270,7 +288,7 @@ def transfer_agreement(donation):
                     "above, and may complain to the CNIL."
                 )),
                 Spacer(0, 4 * mm),
-                p(_("Done at %(place)s, on %(date)s, in two copies.") % {
+                clause(_("Done at %(place)s, on %(date)s, in two copies.") % {
                     "place": donation.place, "date": _day(donation.handed_over_at)}),
                 Spacer(0, 3 * mm),
                 _signatures(identity["name"], donation, association),
@@ -278,46 +296,48 @@ def transfer_agreement(donation):
             return [
                 p(identity["name"], SMALL),
                 p(title, TITLE),
-                p(_("(convention de cession gratuite) no. %(number)s") % {"number": donation.number}, HEADING),
-                p(_("Having regard to the code général de la propriété des personnes publiques (CG3P), notably "
+                clause(_("(convention de cession gratuite) no. %(number)s") % {"number": donation.number}, HEADING),
+                clause(_("Having regard to the code général de la propriété des personnes publiques (CG3P), notably "
                     "its article L. 3212-2, %(item)s, applicable to local authorities by its article L. 3212-3;")
                   % legal),
-                p(_("Having regard to the text setting the ceiling of the unit value at %(ceiling)s € "
+                clause(_("Having regard to the text setting the ceiling of the unit value at %(ceiling)s € "
                     "(%(ceiling_text)s);") % legal),
                 # Always set since the handover requires them; blank only on agreements made before.
-                *([p(_("Having regard to %(decision)s;") % {"decision": donation.authorisation})]
+                *([clause(_("Having regard to %(decision)s;") % {"decision": donation.authorisation})]
                   if donation.authorisation else []),
-                *([p(_("Having regard to %(delegation)s;") % {"delegation": donation.owner_signatory_delegation})]
+                *([clause(_("Having regard to %(delegation)s;")
+                          % {"delegation": donation.owner_signatory_delegation})]
                   if donation.owner_signatory_delegation else []),
-                p(_("Having regard to décret n° 2023-266 of 12 April 2023 (retired IT equipment directed to reuse);")),
-                p(_("Between the parties"), HEADING),
+                clause(_("Having regard to décret n° 2023-266 of 12 April 2023 "
+                         "(retired IT equipment directed to reuse);")),
+                clause(_("Between the parties"), HEADING),
                 _facts(agreement_parties(donation, identity)),
-                p(_("Article 1 — Object and legal basis"), HEADING),
-                p(_("The authority transfers free of charge, as they are and without warranty, the equipment listed "
-                    "in article 2, under CG3P article L. 3212-2, %(item)s; the value of each unit is within the "
-                    "ceiling of %(ceiling)s € set by %(ceiling_text)s.") % legal),
+                clause(_("Article 1 — Object and legal basis"), HEADING),
+                clause(_("The authority transfers free of charge, as they are and without warranty, the equipment "
+                         "listed in article 2, under CG3P article L. 3212-2, %(item)s; the value of each unit is "
+                         "within the ceiling of %(ceiling)s € set by %(ceiling_text)s.") % legal),
                 # The device table may run over pages: its heading starts a page only when little is left.
                 CondPageBreak(40 * mm),
-                p(_("Article 2 — Equipment transferred"), TABLE_HEADING),
+                clause(_("Article 2 — Equipment transferred"), TABLE_HEADING),
                 devices(),
                 Spacer(0, 1 * mm),
                 *value_basis_lines(donation),
-                p(_("Article 3 — Data erasure"), HEADING),
-                p(_("Every device holding storage was erased before the transfer, following NIST SP 800-88 Rev. 2 "
+                clause(_("Article 3 — Data erasure"), HEADING),
+                clause(_("Every device holding storage was erased before the transfer, following NIST SP 800-88 Rev. 2 "
                     "(clear, purge or destroy); the certificates listed in article 2 record the method, tool, "
                     "operator, result and date of each erasure. A device whose disk was destroyed is handed over "
                     "without a disk.")),
-                p(_("Article 4 — Use of the equipment and sanction"), HEADING),
+                clause(_("Article 4 — Use of the equipment and sanction"), HEADING),
                 *resale_clause(eligibility),
-                p(_("A beneficiary that resells the equipment for money outside these terms is excluded for good "
+                clause(_("A beneficiary that resells the equipment for money outside these terms is excluded for good "
                     "from any further free transfer by the authority.")),
-                p(_("Article 5 — Commitment to reuse and its proof"), HEADING),
-                p(_("The beneficiary commits to reuse the equipment and to be able to prove it (décret n° 2023-266): "
-                    "%(months)s months after the handover it tells the authority how the equipment is used (people "
-                    "who benefited, devices still in use, failures), and it keeps the evidence at the authority's "
-                    "disposal.") % {"months": follow_up_months()}),
-                p(_("Article 6 — Transfer of ownership and end of life"), HEADING),
-                p(_("Ownership and risks pass to the beneficiary on handover. At the end of their life, the "
+                clause(_("Article 5 — Commitment to reuse and its proof"), HEADING),
+                clause(_("The beneficiary commits to reuse the equipment and to be able to prove it (décret n° "
+                         "2023-266): %(months)s months after the handover it tells the authority how the equipment is "
+                         "used (people who benefited, devices still in use, failures), and it keeps the evidence at "
+                         "the authority's disposal.") % {"months": follow_up_months()}),
+                clause(_("Article 6 — Transfer of ownership and end of life"), HEADING),
+                clause(_("Ownership and risks pass to the beneficiary on handover. At the end of their life, the "
                     "beneficiary hands the devices to an approved collection channel for waste electrical and "
                     "electronic equipment (WEEE).")),
                 KeepTogether(last_article),
@@ -340,10 +360,10 @@ def transfer_agreement(donation):
 def _signatures(owner, donation, association):
     def block(party, name, role=""):
         return [
-            p(_("For %(party)s") % {"party": party}, CELL),
+            clause(_("For %(party)s") % {"party": party}, CELL),
             p(name, CELL),
             *([p(role, CELL)] if role else []),
-            p(_("Signature:"), CELL),
+            clause(_("Signature:"), CELL),
             Spacer(0, 18 * mm),
         ]
 

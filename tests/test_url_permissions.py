@@ -67,11 +67,13 @@ PORTAL = {
     "reuse-donation-detail",
     "reuse-erasure-list",
     "reuse-erasure-detail",
+    "reuse-donation-agreement",
+    "reuse-erasure-certificate",
 }
 # Any signed-in person's own account pages, and the home page (which sends members to the portal).
 # The API schema and its docs page too: members use the portal's API endpoints, and the schema shows
 # shapes, not data (it also describes the staff endpoints; make them staff-only here if that changes).
-MEMBER_ROUTES = {"home", "password_change", "password_change_done", "api-schema", "api-docs"}
+MEMBER_ROUTES = {"home", "password_change", "password_change_done"}
 # Of the admin site, only these (its routes are Django's; checking them all adds nothing).
 ADMIN_ROUTES = {"admin:index", "admin:inventory_device_changelist"}
 

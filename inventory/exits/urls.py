@@ -5,7 +5,7 @@ from . import views
 app_name = "exits"
 
 urlpatterns = [
-    path("devices/<str:asset_tag>/exit/", views.exit_choose, name="exit-choose"),
-    path("devices/<str:asset_tag>/exit/<str:route>/", views.exit_record, name="exit-record"),
-    path("devices/<str:asset_tag>/found/", views.device_found, name="device-found"),
+    path("devices/<tag:asset_tag>/exit/", views.exit_choose, name="exit-choose"),
+    path("devices/<tag:asset_tag>/exit/<str:route>/", views.exit_record, name="exit-record"),
+    path("devices/<tag:asset_tag>/found/", views.device_found, name="device-found"),
 ]

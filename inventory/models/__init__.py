@@ -22,6 +22,7 @@ from .register import (
     Status,
     WeeeCategory,
     normalize_asset_tag,
+    validate_asset_tag,
 )
 from .repairs import Repair
 from .review import CategoryReviewSettings, Flag, ReviewSettings
@@ -46,4 +47,5 @@ __all__ = [
     "Status",
     "WeeeCategory",
     "normalize_asset_tag",
+    "validate_asset_tag",
 ]

@@ -8,7 +8,7 @@ The journal, repairs and review findings are in the sibling modules of this pack
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -246,8 +246,20 @@ class Department(models.Model):
         return self.name
 
 
+# Upper-case letters, digits, "-", "_" and "."; a letter or digit first (so that "." or ".." can
+# never be a path segment). No "/", blank or NUL: a tag is a URL segment, a QR payload and a
+# file name. Stored tags are normalised upper-case; the pattern takes lower case too so that a
+# form can validate before normalising.
+ASSET_TAG_PATTERN = r"\A[A-Za-z0-9][A-Za-z0-9._-]*\Z"  # \A, \Z: Python and PostgreSQL alike
+validate_asset_tag = RegexValidator(
+    ASSET_TAG_PATTERN,
+    message=_("An asset tag holds only letters, digits, \"-\", \"_\" and \".\", and starts with a letter or digit."),
+    code="invalid_asset_tag",
+)
+
+
 class Device(models.Model):
-    asset_tag = models.CharField(_("asset tag"), max_length=32, unique=True)
+    asset_tag = models.CharField(_("asset tag"), max_length=32, unique=True, validators=[validate_asset_tag])
     serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
     model = models.ForeignKey(DeviceModel, on_delete=models.PROTECT, related_name="devices", verbose_name=_("model"))
     # Copied from the model so that the database can enforce "one serial per manufacturer".
@@ -330,6 +342,7 @@ class Device(models.Model):
         permissions = [("transition_device", _("Can change the status of a device"))]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="device_status_valid"),
+            models.CheckConstraint(condition=Q(asset_tag__regex=ASSET_TAG_PATTERN), name="device_asset_tag_format"),
             models.CheckConstraint(condition=Q(acquired_as__in=AcquiredAs.values), name="device_acquired_as_valid"),
             models.CheckConstraint(condition=Q(ownership__in=Ownership.values), name="device_ownership_valid"),
             models.CheckConstraint(condition=Q(vat_rate__gte=0, vat_rate__lte=1), name="device_vat_rate_range"),

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from ..models import Device, Repair, Status, normalize_asset_tag
 from . import queries, services
 from .filters import RepairFilterSet
+from .services import MAX_LABOUR_MINUTES
 
 
 class RepairSerializer(serializers.ModelSerializer):
@@ -53,7 +54,8 @@ class RepairCloseSerializer(serializers.Serializer):
     parts = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
     cost = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True,
                                     default=None)
-    labour_minutes = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    labour_minutes = serializers.IntegerField(min_value=0, max_value=MAX_LABOUR_MINUTES, required=False,
+                                              allow_null=True, default=None)
     barrier = serializers.ChoiceField(choices=Repair.Barrier.choices, required=False, default="")
     return_to = serializers.ChoiceField(choices=[Status.IN_SERVICE, Status.IN_STOCK], required=False,
                                         allow_null=True, default=None)

@@ -22,6 +22,8 @@ from ..models import Device, Event, Repair, Status
 RETURN_STATUSES = (Status.IN_SERVICE, Status.IN_STOCK)
 END_OF_LIFE_STATUS = Status.RETIRED
 # Statuses from which the lifecycle lets a device go to repair (the device page, the mobile page).
+# A month of full-time work: more is a typo (and past it the column once overflowed: a 500).
+MAX_LABOUR_MINUTES = 43_200
 OPENABLE_FROM = frozenset(s for s, targets in lifecycle.TRANSITIONS.items() if Status.IN_REPAIR in targets)
 
 __all__ = ["END_OF_LIFE_STATUS", "OPENABLE_FROM", "RETURN_STATUSES", "close_repair", "open_repair"]
@@ -147,5 +149,8 @@ def _minutes(value, errors):
         return None
     if minutes < 0:
         errors["labour_minutes"] = _("Labour cannot be negative.")
+        return None
+    if minutes > MAX_LABOUR_MINUTES:
+        errors["labour_minutes"] = _("Labour cannot exceed %(max)d minutes.") % {"max": MAX_LABOUR_MINUTES}
         return None
     return minutes

@@ -8,5 +8,5 @@ urlpatterns = [
     path("repairs/", views.repair_list, name="repair-list"),
     path("repairs/<int:pk>/", views.repair_detail, name="repair-detail"),
     path("repairs/<int:pk>/close/", views.repair_close, name="repair-close"),
-    path("devices/<str:asset_tag>/repairs/new/", views.repair_open, name="repair-open"),
+    path("devices/<tag:asset_tag>/repairs/new/", views.repair_open, name="repair-open"),
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from config.confirm import confirm_first
 from config.roles import require_staff
-from config.web import add_service_errors, paginate, query_without_page, safe_next
+from config.web import add_service_errors, filtered_rows, paginate, query_without_page, safe_next
 
 from .. import lifecycle
 from ..models import Device, Repair, normalize_asset_tag
@@ -26,7 +26,7 @@ def repair_list(request):
     """All repairs, filtered by the same FilterSet as ``/api/repairs/``."""
     require_staff(request)
     filterset = RepairFilterSet(request.GET, queryset=queries.repair_list())
-    page = paginate(request, filterset.qs, PAGE_SIZE)
+    page = paginate(request, filtered_rows(filterset), PAGE_SIZE)
     return render(request, "inventory/repair_list.html", {"filter": filterset, "page": page,
                                                           "query": query_without_page(request)})
 

@@ -30,9 +30,10 @@ class FlagSerializer(serializers.ModelSerializer):
 
 
 class FlagActionSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), max_length=ACCEPT_LIMIT,
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+                                max_length=ACCEPT_LIMIT,
                                 help_text=_("Ids of open flags."))
-    reason = serializers.CharField(required=False, allow_blank=True, default="",
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
                                    help_text=_("Required to dismiss."))
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
-from config.web import paginate, query_without_page, safe_next
+from config.web import filtered_rows, paginate, query_without_page, safe_next
 
 from ..models import Category, CategoryReviewSettings, Flag, ReviewSettings
 from .base import label_flags
@@ -33,7 +33,7 @@ def flag_list(request):
     """The review's findings, filtered by the same FilterSet as ``/api/flags/``."""
     require_staff(request)
     filterset = FlagFilterSet(request.GET, queryset=flag_queryset())
-    flags = filterset.qs
+    flags = filtered_rows(filterset)
     page = paginate(request, flags, PAGE_SIZE)
     label_flags(page)
     totals = flag_totals(flags)

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
 
 from config.confirm import confirm_first
+from config.images import open_image
 from config.roles import require_staff
 
 from .. import exports, queries, services
@@ -110,11 +111,11 @@ def _record_one(request, campaign, code, site, method):
 
 def _codes_in_photo(photo):
     try:
-        image = Image.open(photo)
+        image = open_image(photo)  # refuses decompression bombs before decoding
         image = ImageOps.exif_transpose(image)
         image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
         return decode_image(image.convert("L"))
-    except (UnidentifiedImageError, OSError):
+    except (ValidationError, UnidentifiedImageError, OSError):
         return []
 
 

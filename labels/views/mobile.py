@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,7 +52,7 @@ def register_url(user, asset_tag):
         return None
     for name in ("inventory:device-create", "admin:inventory_device_add"):
         try:
-            return f"{reverse(name)}?asset_tag={asset_tag}"
+            return f"{reverse(name)}?{urlencode({'asset_tag': asset_tag})}"
         except NoReverseMatch:
             continue
     return None

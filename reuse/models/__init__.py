@@ -10,7 +10,7 @@ from .associations import Association, EligibilityCategory, Membership, luhn_val
 from .claims import LEGAL_BASIS, Claim, ClaimLine, Donation, FollowUp
 from .erasures import Erasure
 from .hashing import content_hash
-from .notifications import SentNotification
+from .notifications import OutboxMessage, SentNotification
 from .offers import Offer, OfferItem
 from .redeployment import InternalRequest
 
@@ -27,6 +27,7 @@ __all__ = [
     "Membership",
     "Offer",
     "OfferItem",
+    "OutboxMessage",
     "SentNotification",
     "content_hash",
     "luhn_valid",

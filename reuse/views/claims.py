@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from config.confirm import confirm_first
 from config.roles import require_staff
-from config.web import query_without_page
+from config.web import filtered_rows, query_without_page
 
 from .. import conf, queries, services
 from ..filters import ClaimFilterSet
@@ -22,7 +22,8 @@ def claim_list(request):
     association = portal(request)
     filterset = ClaimFilterSet(request.GET, queryset=queries.claims_for(request.user), request=request)
     return render(request, "reuse/claim_list.html", {
-        "filter": filterset, "page": page_of(request, filterset.qs, 25), "query": query_without_page(request),
+        "filter": filterset, "page": page_of(request, filtered_rows(filterset), 25),
+        "query": query_without_page(request),
         "association": association,
     })
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from config.roles import is_staff_member
-from config.web import paginate
+from config.web import paginate, protected_file_response
 from inventory.lifecycle import TransitionRefused
 from inventory.models import Device, normalize_asset_tag
 
@@ -43,12 +43,14 @@ def pdf_response(stored, render_again, filename):
     Regenerating is refused (503, the French reason) while the authority's identity is not configured.
     """
     if stored and stored.storage.exists(stored.name):
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+        return protected_file_response(stored, filename=filename, content_type="application/pdf")
     try:
         data = render_again()
     except ValidationError as refused:
         return HttpResponse(" ".join(refused.messages), status=503, content_type="text/plain; charset=utf-8")
-    return FileResponse(ContentFile(data), as_attachment=True, filename=filename, content_type="application/pdf")
+    response = FileResponse(ContentFile(data), as_attachment=True, filename=filename, content_type="application/pdf")
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 def device_or_404(asset_tag):

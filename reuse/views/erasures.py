@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from config.roles import require_staff
-from config.web import query_without_page
+from config.web import filtered_rows, query_without_page
 
 from .. import queries, services
 from ..filters import ErasureFilterSet
@@ -20,7 +20,8 @@ def erasure_list(request):
     portal(request)
     filterset = ErasureFilterSet(request.GET, queryset=queries.erasures_for(request.user))
     return render(request, "reuse/erasure_list.html", {
-        "filter": filterset, "page": page_of(request, filterset.qs, 50), "query": query_without_page(request)})
+        "filter": filterset, "page": page_of(request, filtered_rows(filterset), 50),
+        "query": query_without_page(request)})
 
 
 def erasure_detail(request, pk):

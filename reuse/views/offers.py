@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
-from config.web import query_without_page
+from config.web import filtered_rows, query_without_page
 from inventory.models import normalize_asset_tag
 
 from .. import queries, services
@@ -25,7 +25,7 @@ def catalogue(request):
     base = queries.catalogue(request.user) if association else queries.offers_for(request.user)
     filterset = OfferFilterSet(request.GET, queryset=base, request=request)
     return render(request, "reuse/catalogue.html", {
-        "filter": filterset, "page": page_of(request, filterset.qs), "query": query_without_page(request),
+        "filter": filterset, "page": page_of(request, filtered_rows(filterset)), "query": query_without_page(request),
         "association": association,
     })
 

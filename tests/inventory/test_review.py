@@ -201,7 +201,7 @@ def test_reuse_target_flags_nothing_once_the_target_is_met():
 
 def test_a_dismissed_finding_is_not_raised_again_before_the_snooze_ends(technician):
     today = timezone.localdate()  # the dismissal is stamped with the real time
-    make_device("LOST?", last_seen=None)
+    make_device("LOST-1", last_seen=None)
     run_review(today=today, rules=["not_seen"])
     dismiss_flags(flags=Flag.objects.all(), actor=technician, reason="Prêté à la mairie annexe")
 
@@ -213,7 +213,7 @@ def test_a_dismissed_finding_is_not_raised_again_before_the_snooze_ends(technici
 
 
 def test_dismissing_needs_a_reason(technician):
-    make_device("LOST?", last_seen=None)
+    make_device("LOST-1", last_seen=None)
     run_review(today=TODAY, rules=["not_seen"])
 
     with pytest.raises(ValidationError) as refused:

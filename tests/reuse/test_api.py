@@ -56,7 +56,7 @@ def test_staff_take_a_claim_from_approval_to_handover(offer, member, buyer):
                           {"owner_signatory": "dgs", "licence_status": "free", "association_signatory": "B. Durand"},
                           format="json")
     assert response.status_code == 201
-    assert response.json()["agreement_url"].endswith("/agreement.pdf")
+    assert response.json()["agreement_url"].endswith(f"/api/donations/{response.json()['id']}/agreement/")
     assert api_for(member).get(f"/api/donations/{response.json()['id']}/").status_code == 200
 
 

@@ -73,6 +73,13 @@ def french_date(donation):
         return formats.date_format(timezone.localdate(donation.handed_over_at), "DATE_FORMAT")
 
 
+def assert_all_french(text):
+    """No English msgid leaked into the document (a missing translation)."""
+    for english in ("Having regard", "The beneficiary", "The authority", "Article 1 — Object", "Annex —",
+                    "fingerprint", "Done at", "laptop"):
+        assert english not in text
+
+
 def agreement_text(donation):
     return flat("\n".join(pages_of(transfer_agreement(donation))))
 
@@ -120,6 +127,7 @@ def test_the_agreement_holds_every_element_of_domain_section_3(buyer, member):
     # The hash, explained in French in an annex, never as JSON keys.
     assert "Annexe — Empreinte numérique du document" in text
     assert "la collectivité peut ainsi vérifier qu'un exemplaire" in text
+    assert_all_french(text)
     assert donation.content_hash in text
     for key in ("owner_siret", "handed_over_at", "association_signatory", "canonical JSON", "total_value"):
         assert key not in text
@@ -129,7 +137,8 @@ def test_the_agreement_prints_the_solidarity_caps_where_resale_is_allowed(buyer)
     public_utility = EligibilityCategory.objects.get(slug="public-utility")
     member = make_member(AssociationFactory(name="Emmaüs Connect Isère", eligibility=public_utility))
     text = agreement_text(handed_over(buyer, member, [retired_device()]))
-    assert "décret n° 2022-1413" in text
+    assert "à des prix qui ne dépassent pas ceux fixés par le décret n° 2022-1413 (prix TTC" in text
+    assert_all_french(text)
     for price in ("ordinateur portable 180 €", "ordinateur fixe (poste complet) 150 €", "tablette 100 €",
                   "smartphone 100 €", "écran 30 €", "imprimante 30 €", "imprimante multifonction 170 €"):
         assert price in text
@@ -227,6 +236,7 @@ def test_the_erasure_certificate_cites_nist_rev_2_and_names_the_authority(tech):
     assert "Hôtel de ville, 43 rue de la République" in text
     assert "Annexe — Empreinte numérique du document" in text and erasure.content_hash in text
     assert "storage_serials" not in text and "performed_at" not in text
+    assert_all_french(text)
     assert re.search(r"page 1 / \d", pages[0])
 
 

@@ -22,5 +22,5 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reuse", "0004_legal_documents")]
+    dependencies = [("reuse", "0005_legal_documents")]
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reuse', '0003_schedules'),
+        ('reuse', '0004_outbox'),
     ]
 
     operations = [
