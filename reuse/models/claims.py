@@ -193,11 +193,19 @@ class Donation(models.Model):
             certificates.setdefault(device_id, [number])
         return [(line, certificates.get(line.device_id, [])) for line in lines]
 
+    # Fields added to the hash with the DOMAIN.md §3 agreement (issue 9). Agreements issued before
+    # (their ``place`` is blank: the handover now always sets it) keep the fields they were hashed
+    # with, so that their stored hash still verifies.
+    LEGAL_TEXT_FIELDS = (
+        "owner_address", "authorisation", "owner_signatory_role", "owner_signatory_delegation",
+        "association_address", "legal_item", "ceiling_article", "operating_system", "licence_status", "place",
+    )
+
     def hashed_fields(self, lines=None):
         """The agreement's content fields: exactly what ``content_hash`` covers."""
         association = self.association
         lines = self.agreement_lines() if lines is None else lines
-        return {
+        fields = {
             "agreement": self.number,
             "handed_over_at": self.handed_over_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "owner": settings.PROLONGE["OWNER_NAME"],
@@ -231,6 +239,10 @@ class Donation(models.Model):
             ],
             "total_value": f"{self.total_value:.2f}",
         }
+        if not self.place:
+            for name in self.LEGAL_TEXT_FIELDS:
+                del fields[name]
+        return fields
 
     def compute_hash(self, lines=None):
         return content_hash(self.hashed_fields(lines))

@@ -257,3 +257,15 @@ def test_no_agreement_for_an_association_without_address(buyer):
         services.hand_over(claim=claim, actor=buyer, owner_signatory="maire", association_signatory="B",
                            licence_status="free")
     assert not Donation.objects.exists()
+
+
+def test_the_hash_covers_the_legal_fields_and_older_agreements_keep_theirs(buyer, member):
+    donation = handed_over(buyer, member, [retired_device()])
+    fields = donation.hashed_fields()
+    assert fields["place"] == "Val-d'Élan" and fields["legal_item"] == "3°"
+    assert fields["owner_signatory_delegation"] == SIGNATORY["delegation"]
+    assert donation.content_hash == donation.compute_hash()
+    # An agreement issued before these fields existed: blank place, the original field set.
+    Donation.objects.filter(pk=donation.pk).update(place="")
+    donation.refresh_from_db()
+    assert not set(Donation.LEGAL_TEXT_FIELDS) & set(donation.hashed_fields())
