@@ -19,3 +19,12 @@ class ProlongeBackend(ModelBackend):
             logger.warning("Login with the demo password refused for %r (DEBUG is off).", username)
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
+    """django-axes' answer to a locked-out login: the French page, 429, with the wait in minutes."""
+    from django.shortcuts import render
+
+    cool_off = settings.AXES_COOLOFF_TIME
+    minutes = max(1, round(float(cool_off) * 60)) if cool_off else None
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, {"minutes": minutes}, status=429)

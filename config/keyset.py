@@ -26,6 +26,7 @@ import json
 import math
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -93,7 +94,10 @@ def estimated_count(queryset, *, estimate_above=ESTIMATE_ABOVE):
     queryset = queryset.order_by()
     connection = connections[queryset.db]
     if connection.vendor == "postgresql" and estimate_above is not None:
-        sql, sql_params = queryset.values("pk").query.sql_with_params()
+        try:
+            sql, sql_params = queryset.values("pk").query.sql_with_params()
+        except EmptyResultSet:  # ``.none()``: an invalid filter lists nothing
+            return 0, False
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", sql_params)
             plan = cursor.fetchone()[0]

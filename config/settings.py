@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
+    "csp",
     "config",
     "inventory",
     "labels",
@@ -81,6 +83,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.LoginRequiredMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,7 +130,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["config.auth.ProlongeBackend"]
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "config.auth.ProlongeBackend"]
+
+# --- Login lockout (django-axes) ----------------------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, logins from it
+# are refused for AXES_COOLOFF_TIME hours (a successful login resets the account's count).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+# Behind the proxy the client address is the first of X-Forwarded-For (compose sets it).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -218,7 +237,21 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
-    )
+    ),
+    # Request counters of the throttles (API, password reset, application form): Redis shared by
+    # every worker in production; one process's memory otherwise (development, tests).
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "throttle"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
+}
+# Requests per period (DRF's "N/second|minute|hour|day" syntax), for the API and two public forms.
+THROTTLE_RATES = {
+    "anon": os.environ.get("THROTTLE_API_ANON", "60/minute"),
+    "user": os.environ.get("THROTTLE_API_USER", "1200/minute"),
+    "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
+    "application": os.environ.get("THROTTLE_APPLICATION", "10/hour"),
 }
 
 # --- API --------------------------------------------------------------------------------------
@@ -240,6 +273,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttle.AnonApiThrottle", "config.throttle.UserApiThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": THROTTLE_RATES["anon"], "user": THROTTLE_RATES["user"]},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Prolonge API",
@@ -335,6 +370,22 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# --- Content-Security-Policy (django-csp) --------------------------------------------------------
+# Scripts only from our own static files (there is no inline script: tests/config/test_csp.py);
+# inline styles stay allowed for the print sheets and the SVG charts' sizes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 if not DEBUG:
     # Behind the TLS proxy (X-Forwarded-Proto): `manage.py check --deploy` is clean with these

@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import PasswordResetView
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
+from . import throttle
 from .roles import ASSOCIATION, PROCUREMENT, TECHNICIAN, roles_of
 
 
@@ -71,3 +73,13 @@ def _check_broker():
         return "ok"
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, at most THROTTLE_RATES["password_reset"] requests per address and
+    per e-mail: the form cannot be used to flood a mailbox or probe accounts."""
+
+    def post(self, request, *args, **kwargs):
+        if not throttle.allow("password_reset", throttle.client_address(request), request.POST.get("email", "")):
+            return throttle.too_many(request)
+        return super().post(request, *args, **kwargs)

@@ -227,3 +227,4 @@ class FlagAdmin(admin.ModelAdmin):
         return False
 
 from .exits import admin as exits_admin  # noqa: E402,F401  (registers ExitAdmin)
+from .shipments import admin as shipments_admin  # noqa: E402,F401  (registers ShipmentAdmin)

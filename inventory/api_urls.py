@@ -4,6 +4,7 @@ from . import api
 from .exits.api import ExitViewSet
 from .repairs.api import RepairViewSet
 from .review.api import FlagViewSet
+from .shipments.api import ShipmentViewSet
 
 app_name = "inventory-api"
 
@@ -16,5 +17,6 @@ router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("repairs", RepairViewSet, basename="repair")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("exits", ExitViewSet, basename="exit")
+router.register("shipments", ShipmentViewSet, basename="shipment")
 
 urlpatterns = router.urls

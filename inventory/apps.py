@@ -10,7 +10,9 @@ class InventoryConfig(AppConfig):
         from .converters import register as register_tag_converter
         from .repairs.panel import register_repair_panel
         from .review.panel import register_review_panel
+        from .shipments.panel import register_shipment_panel
 
         register_repair_panel()
         register_review_panel()
         register_tag_converter()
+        register_shipment_panel()

@@ -57,8 +57,8 @@ class Workflow:
     The service of a workflow passes ``workflow=Workflow.X`` to ``transition()``; the generic
     entry points (device page, API ``transition``, admin action, review "accept") pass none, so a
     device never becomes ``available`` without an offer, ``reserved`` without an approved claim,
-    ``donated`` without a handover, ``in_repair`` without a repair, or leaves by a route without
-    the record of that route.
+    ``donated`` without a handover, ``in_repair`` without a repair, ``recycled`` without a WEEE
+    shipment (its register entry), or leaves by a route without the record of that route.
     """
 
     OFFER = "offer"
@@ -67,6 +67,7 @@ class Workflow:
     REPAIR = "repair"
     EXIT = "exit"
     FOUND = "found"
+    SHIPMENT = "shipment"
 
 
 W = Workflow
@@ -78,6 +79,7 @@ WORKFLOWS = {
     S.AVAILABLE: frozenset({W.OFFER, W.CLAIM}),
     S.RESERVED: frozenset({W.CLAIM}),
     S.DONATED: frozenset({W.HANDOVER}),
+    S.RECYCLED: frozenset({W.SHIPMENT}),
     **{status: frozenset({W.EXIT}) for status in EXIT_ROUTES},
 }
 # Edges (from, to) with a workflow of their own: finding a device again closes its theft record.
@@ -202,6 +204,7 @@ def _procedure(current, to_status):
         S.AVAILABLE: _("publish an offer"),
         S.RESERVED: _("approve a claim"),
         S.DONATED: _("hand over a claim"),
+        S.RECYCLED: _("add it to a WEEE shipment and dispatch the shipment"),
     }.get(to_status, _("record the exit from the fleet with its document"))
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from inventory.footprint import DAYS_PER_YEAR, DaysBetween, embodied_expression, factors
 from inventory.models import Device, Event, Status
+from inventory.shipments import recycled_tonnes
 
 from . import agec, lifespans, queries, repairs, sources
 from .lifespans import ACTIVE, cutoff_start
@@ -149,7 +150,8 @@ def build(*, year, owner):
             "by_route": {row["route"].value: row["devices"] for row in exits["rows"]},
             "total": exits["total"],
             "redeployed": queries.redeployments(year),
-            "recycled_tonnes": None,
+            # Σ weights of the WEEE shipments dispatched with a slip dated in N (the waste register).
+            "recycled_tonnes": recycled_tonnes(year),
             "reuse_ratio": {"reused": reuse.reused, "stock": reuse.stock, "rate": reuse.rate, "target": reuse.target},
         },
         "lifespans": {
@@ -249,7 +251,7 @@ def rows(report):
     for basis, n in r["inclusion"].get("by_basis", {}).items():
         add(s, _("Donated under %(basis)s") % {"basis": basis}, n, unit=_("devices"))
     add(s, _("Redeployed internally (not counted in the reuse ratio)"), e["redeployed"], unit=_("events"))
-    add(s, _("Recycled"), e["recycled_tonnes"], "dec1", _("tonnes (shipment register not kept yet)"))
+    add(s, _("Recycled"), e["recycled_tonnes"], "dec1", _("tonnes (WEEE shipments of the year)"))
     ratio = e["reuse_ratio"]
     add(s, _("Décret 2023-266: directed to reuse (A)"), ratio["reused"], unit=_("devices"))
     add(s, _("Décret 2023-266: retired in stock on 1 January (B)"), ratio["stock"], unit=_("devices"))

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from config.roles import ADMIN, PROCUREMENT, TECHNICIAN
 from inventory.models import Flag, Repair
+from inventory.shipments import create_shipment
 from labels.models import AuditCampaign
 from reuse import services as reuse_services
 from reuse.models import Erasure, InternalRequest
@@ -105,6 +106,8 @@ PK_OBJECTS = {
     "reuse:request": "request",
     "reuse:association": "association",
     "labels:audit": "audit",
+    "shipments:": "shipment",
+    "inventory-api:shipment": "shipment",
 }
 ACTIONS = {"reuse:claim-action": "cancel", "reuse:association-decide": "approve"}
 
@@ -237,6 +240,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             ),
             "association": association,
             "audit": AuditCampaign.objects.create(name="Inventaire"),
+            "shipment": create_shipment(operator="Envie 2E", operator_siret="41234567800012", treatment_code="R4"),
             "uidb64": urlsafe_base64_encode(force_bytes(buyer.pk)),
             "token": default_token_generator.make_token(buyer),
         }

@@ -310,12 +310,13 @@ class FleetBuilder:
             if status != S.RETIRED:
                 if storage:
                     steps.append((None, K.ERASED, SHORT, ERASURE_METHODS[rng.randrange(len(ERASURE_METHODS))]))
+                # Recycling is a shipment's dispatch (``exited``), never a plain status change.
                 if status == S.RECYCLED and r() < 0.8:
-                    steps.append((S.RECYCLED, K.STATUS, SHORT, None))
+                    steps.append((S.RECYCLED, K.EXITED, SHORT, None))
                 else:
                     steps.append((S.AVAILABLE, K.OFFERED, SHORT, None))
                     if status == S.RECYCLED:
-                        steps.append((S.RECYCLED, K.STATUS, SHORT, None))
+                        steps.append((S.RECYCLED, K.EXITED, SHORT, None))
                     elif status != S.AVAILABLE:
                         steps.append((S.RESERVED, K.CLAIMED, SHORT, None))
                         if status == S.DONATED:

@@ -5,7 +5,9 @@
 - ``repairs``: ``Repair``;
 - ``exits``: ``Exit``, a device leaving by sale, transfer, take-back, return, theft or destruction;
 - ``review``: the review's thresholds (``ReviewSettings``) and findings (``Flag``);
-- ``imports``: saved import mappings and background file jobs.
+- ``imports``: saved import mappings and background file jobs;
+- ``shipments``: WEEE ``Shipment`` (collection slip, register line), its ``ShipmentWeight`` and
+  ``ShipmentItem`` rows: the only way to ``recycled``.
 """
 
 from .exits import Exit
@@ -26,6 +28,7 @@ from .register import (
 )
 from .repairs import Repair
 from .review import CategoryReviewSettings, Flag, ReviewSettings
+from .shipments import Shipment, ShipmentItem, ShipmentWeight
 
 __all__ = [
     "AcquiredAs",
@@ -43,6 +46,9 @@ __all__ = [
     "Ownership",
     "Repair",
     "ReviewSettings",
+    "Shipment",
+    "ShipmentItem",
+    "ShipmentWeight",
     "Site",
     "Status",
     "WeeeCategory",

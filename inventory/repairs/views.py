@@ -15,7 +15,7 @@ from config.web import add_service_errors, filtered_rows, paginate, query_withou
 
 from .. import lifecycle
 from ..models import Device, Repair, normalize_asset_tag
-from . import queries, services
+from . import exports, queries, services
 from .filters import RepairFilterSet
 from .forms import RepairCloseForm, RepairOpenForm
 
@@ -29,6 +29,12 @@ def repair_list(request):
     page = paginate(request, filtered_rows(filterset), PAGE_SIZE)
     return render(request, "inventory/repair_list.html", {"filter": filterset, "page": page,
                                                           "query": query_without_page(request)})
+
+
+def repair_export(request):
+    """The filtered repairs as CSV (spreadsheet dialect, or ``?dialect=machine``), streamed."""
+    require_staff(request)
+    return exports.repair_export(request)
 
 
 def repair_detail(request, pk):

@@ -13,6 +13,7 @@ from config.roles import require_staff
 from config.web import filtered_rows, paginate, query_without_page, safe_next
 
 from ..models import Category, CategoryReviewSettings, Flag, ReviewSettings
+from . import exports
 from .base import label_flags
 from .filters import FlagFilterSet
 from .forms import CategoryThresholdsFormSet, FlagActionForm, ReviewSettingsForm
@@ -42,6 +43,12 @@ def flag_list(request):
         "can_act": request.user.has_perm("inventory.change_flag"),
         "next": request.get_full_path(),
     })
+
+
+def flag_export(request):
+    """The filtered findings as CSV (spreadsheet dialect, or ``?dialect=machine``), streamed."""
+    require_staff(request)
+    return exports.flag_export(request)
 
 
 @require_POST

@@ -1,9 +1,12 @@
 """Partner associations: application, approval, suspension, members."""
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +17,8 @@ from .. import tasks
 from ..exceptions import ReuseRefused
 from ..models import Association, Membership
 from .common import enqueue
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = (
     "name", "rna", "siret", "eligibility", "purpose", "address", "contact_name", "contact_email", "contact_phone",
@@ -31,8 +36,21 @@ def apply_as_association(*, name, eligibility, contact_name, contact_email, rna=
         contact_name=contact_name.strip(), contact_email=contact_email.strip().lower(),
         contact_phone=contact_phone.strip(), address=address.strip(), purpose=purpose.strip(),
     )
-    association.full_clean()
-    association.save()
+    # Format errors are the applicant's to fix; "this number is already registered" is not theirs
+    # to learn (the public form must not tell who is a partner): the same answer as a success.
+    association.full_clean(validate_constraints=False, validate_unique=False)
+    numbers = Q(rna=association.rna) if association.rna else Q(pk__in=[])
+    if association.siret:
+        numbers |= Q(siret=association.siret)
+    if Association.objects.filter(numbers).exists():
+        logger.warning("Application for an RNA/SIRET already registered (%s / %s): not recorded.",
+                       association.rna or "-", association.siret or "-")
+        return None
+    try:
+        with transaction.atomic():
+            association.save()
+    except IntegrityError:  # the same number sent twice at once: the first one is kept
+        return None
     association.interests.set(interests)
     enqueue(tasks.notify_application_received, association.pk)
     return association

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config import throttle
 from config.confirm import confirm_first
 from config.roles import require_staff
 from config.web import add_service_errors, query_without_page
@@ -94,6 +95,8 @@ def association_decide(request, pk, action):
 def apply(request):
     """The public application form: an association asks to become a partner."""
     if request.method == "POST":
+        if not throttle.allow("application", throttle.client_address(request)):
+            return throttle.too_many(request)
         form = ApplicationForm(request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)

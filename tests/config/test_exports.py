@@ -160,3 +160,46 @@ def test_the_journal_export_lists_the_filtered_devices_events(staff_client):
     assert rows[0] == ["at", "asset_tag", "kind", "from_status", "to_status", "actor", "note"]
     assert rows[1][1:3] == ["GAM-9", "note"] and rows[1][6] == "'@admin please"
     assert rows[-1] == ["#end", "1"]
+
+
+@pytest.mark.django_db
+def test_the_flags_csv_follows_the_list_filters_in_french(staff_client):
+    from inventory.models import Flag
+
+    kept = DeviceFactory(asset_tag="GAM-F1")
+    other = DeviceFactory(asset_tag="GAM-F2")
+    Flag.objects.create(device=kept, rule="idle_stock", severity=Flag.Severity.ACTION, message="+ redéployer",
+                        savings_eur=Decimal("332.50"), savings_kgco2e=Decimal("48.15"),
+                        savings_kind=Flag.SavingsKind.DEFERRED)
+    Flag.objects.create(device=other, rule="not_seen", message="Pas vu depuis 400 jours")
+    rows = list(csv.reader(io.StringIO(body(staff_client.get("/flags/export.csv", {"device": "F1"}))
+                                       .decode().lstrip("\ufeff")), delimiter=";"))
+    values = dict(zip(rows[0], rows[1], strict=True))
+    assert values["numéro d'inventaire"] == "GAM-F1"
+    assert values["économies (€)"] == "332,50" and values["économies (kg CO2e)"] == "48,15"
+    assert values["message"] == "'+ redéployer"
+    assert values["gravité"] == str(Flag.Severity.ACTION.label)
+    assert rows[-1] == ["#fin", "1"]
+    machine = body(staff_client.get("/flags/export.csv", {"dialect": "machine", "rule": "idle_stock"})).decode()
+    assert machine.splitlines()[1].split(",")[1] == "GAM-F1" and machine.rstrip().endswith("#end,1")
+    assert staff_client.get("/flags/export.csv", {"severity": "apocalypse"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_repairs_csv_follows_the_list_filters_in_french(staff_client, technician):
+    from inventory.models import Repair
+
+    device = DeviceFactory(asset_tag="GAM-R1")
+    Repair.objects.create(device=device, symptom="Écran noir", fault_category="display",
+                          cost=Decimal("85.00"), outcome=Repair.Outcome.FIXED, closed_at=timezone.now(),
+                          opened_by=technician)
+    Repair.objects.create(device=DeviceFactory(asset_tag="GAM-R2"), symptom="Charnière")
+    text = body(staff_client.get("/repairs/export.csv", {"state": "closed"})).decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    values = dict(zip(rows[0], rows[1], strict=True))
+    assert values["numéro d'inventaire"] == "GAM-R1"
+    assert values["symptôme"] == "Écran noir"
+    assert values["coût (€ HT)"] == "85,00"
+    assert values["résultat"] == str(Repair.Outcome.FIXED.label)
+    assert rows[-1] == ["#fin", "1"]
+    assert staff_client.get("/repairs/export.csv", {"outcome": "melted"}).status_code == 400

@@ -66,18 +66,20 @@ def test_journal_photo_is_served_to_staff_only_and_never_cached(client, technici
     assert client.get(f"/media/{event.attachment.name}").status_code == 404
 
 
-def test_the_demo_password_is_refused_at_login_when_debug_is_off(settings):
+def test_the_demo_password_is_refused_at_login_when_debug_is_off(settings, rf):
     from django.contrib.auth import authenticate
 
     from tests.factories import UserFactory
+
+    request = rf.post("/accounts/login/")  # django-axes, first backend, needs the request
 
     user = UserFactory(username="admin")
     user.set_password(settings.DEMO_PASSWORD)
     user.save()
     settings.DEBUG = False
-    assert authenticate(username="admin", password=settings.DEMO_PASSWORD) is None
+    assert authenticate(request, username="admin", password=settings.DEMO_PASSWORD) is None
     settings.DEBUG = True
-    assert authenticate(username="admin", password=settings.DEMO_PASSWORD) == user
+    assert authenticate(request, username="admin", password=settings.DEMO_PASSWORD) == user
 
 
 def test_api_answers_are_never_stored(technician):

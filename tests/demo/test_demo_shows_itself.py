@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from inventory.models import Event, Flag
+from inventory.models import Event, Flag, Shipment, Status
 from labels.models import AuditCampaign
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,9 @@ def test_seed_demo_runs_the_review_seeds_campaigns_and_gives_staff_addresses(deb
     assert "Review" in out.getvalue()
     named = set(Event.objects.filter(kind=Event.Kind.SIGHTED).exclude(note="").values_list("note", flat=True))
     assert named and named <= set(AuditCampaign.objects.values_list("name", flat=True))
+    shipment = Shipment.objects.get()  # one dispatched WEEE shipment, so its pages are not empty
+    assert shipment.state == Shipment.State.DISPATCHED and shipment.weights.exists()
+    assert {item.device.status for item in shipment.items.select_related("device")} == {Status.RECYCLED}
     for username in ("admin", "technicien", "achats"):
         assert get_user_model().objects.get(username=username).email == f"{username}@prolonge.example"
 

@@ -167,7 +167,7 @@ def test_a_guard_that_refuses_leaves_no_trace(table_only, french):
     before = _trace(device)
 
     with pytest.raises(TransitionRefused) as refusal:
-        transition(device, Status.RECYCLED)
+        transition(device, Status.RECYCLED, workflow="shipment")
 
     assert refusal.value.code == "test_guard"
     assert _trace(device) == before
@@ -224,7 +224,7 @@ def test_the_expected_status_when_it_matches_lets_the_transition_through(table_o
 def test_the_lock_reads_the_current_status_not_the_callers_stale_copy(table_only, french):
     device = DeviceFactory(status=Status.RETIRED)
     stale = Device.objects.get(pk=device.pk)
-    transition(device, Status.RECYCLED)
+    transition(device, Status.RECYCLED, workflow="shipment")
 
     with pytest.raises(TransitionRefused, match="ce statut est définitif"):
         transition(stale, Status.IN_STOCK)

@@ -49,7 +49,7 @@ def test_donating_without_erasure_is_refused_in_french_and_nothing_is_written(bu
 
 def test_recycling_without_erasure_is_refused():
     with pytest.raises(lifecycle.TransitionRefused):
-        lifecycle.transition(retired_device(), Status.RECYCLED)
+        lifecycle.transition(retired_device(), Status.RECYCLED, workflow="shipment")
 
 
 def test_a_failed_erasure_does_not_count():
@@ -78,7 +78,7 @@ def test_a_redeployment_voids_an_earlier_erasure(buyer):
     services.redeploy_device(device=device, actor=buyer, assignee="Accueil", put_in_service=False)
     lifecycle.transition(device, Status.RETIRED)
     with pytest.raises(lifecycle.TransitionRefused):
-        lifecycle.transition(device, Status.RECYCLED)
+        lifecycle.transition(device, Status.RECYCLED, workflow="shipment")
 
 
 def test_a_device_without_storage_needs_no_erasure():

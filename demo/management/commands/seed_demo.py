@@ -14,6 +14,7 @@ from django.urls import reverse
 from config.roles import ADMIN, ASSOCIATION, PROCUREMENT, TECHNICIAN
 from demo import audits as audits_demo
 from demo import reuse as reuse_demo
+from demo import shipments as shipments_demo
 from demo.fleet import generate_fleet
 from inventory.models import Device
 
@@ -30,6 +31,7 @@ DEMO_ACCOUNTS = (
 DEMO_DATA = [
     reuse_demo.seed_demo_data,
     audits_demo.seed_demo_data,
+    shipments_demo.seed_demo_data,
 ]
 
 

@@ -39,11 +39,13 @@ def test_a_siret_with_a_wrong_check_digit_is_refused():
     assert apply(rna="", siret="73282932000074").siret == "73282932000074"
 
 
-def test_an_rna_already_registered_is_refused_with_a_readable_message():
-    apply()
-    with pytest.raises(ValidationError) as error:
-        apply(name="Doublon")
-    assert "RNA" in " ".join(error.value.messages)
+def test_an_rna_or_siret_already_registered_is_not_recorded_and_not_revealed():
+    """The public form must not tell who is a partner: a duplicate gets the answer of a success
+    (the caller shows the same "received" page) and nothing is written."""
+    first = apply(siret="73282932000074")
+    assert apply(name="Doublon") is None
+    assert apply(name="Doublon SIRET", rna="", siret="73282932000074") is None
+    assert list(Association.objects.values_list("pk", flat=True)) == [first.pk]
 
 
 def test_staff_only_category_is_not_open_to_applications():
