@@ -4,6 +4,7 @@ Production (DEBUG off) refuses to start with the default secret key or with demo
 still able to log in: see ``config.checks``.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -292,10 +293,27 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api.document_error_answers"],
 }
 
+# Made-up legal identity for development and the demo only (its address and decision say so).
+DEV_LEGAL = {
+    "OWNER_SIRET": "20000000000014",
+    "OWNER_ADDRESS": "1 place de la Démonstration, 38000 Grenoble (adresse de démonstration)",
+    "OWNER_PLACE": "Grenoble",
+    "TRANSFER_DECISION": "la délibération n° DEMO-2025-001 du conseil du 14 mars 2025 autorisant la cession gratuite "
+    "des matériels informatiques réformés (délibération de démonstration)",
+    "SIGNATORIES": [
+        {"key": "vp-numerique", "name": "Claire Martin", "role": "Vice-présidente déléguée au numérique",
+         "delegation": "l'arrêté de délégation de fonction et de signature n° DEMO-2025-012 du 3 février 2025"},
+        {"key": "dgs", "name": "Paul Bernard", "role": "Directeur général des services",
+         "delegation": "l'arrêté de délégation de signature n° DEMO-2025-013 du 3 février 2025"},
+    ],
+}
+
 # --- Domain settings (DOMAIN.md: every legal threshold is a setting, shown where it applies) ---
 PROLONGE = {
     "OWNER_NAME": os.environ.get("PROLONGE_OWNER_NAME", "Grenoble-Alpes Métropole"),
-    "OWNER_SIRET": os.environ.get("PROLONGE_OWNER_SIRET", ""),
+    # Identity on legal documents (agreements, certificates refuse to issue without SIRET and address);
+    # development (DEBUG on) gets made-up values so that the demo works, production none.
+    "OWNER_SIRET": os.environ.get("PROLONGE_OWNER_SIRET", DEV_LEGAL["OWNER_SIRET"] if DEBUG else ""),
     "ASSET_TAG_PREFIX": os.environ.get("PROLONGE_ASSET_TAG_PREFIX", "GAM"),
     # CG3P art. D. 3212-3: ceiling of the unit value at a free transfer (euros).
     "DONATION_UNIT_CEILING_EUR": int(os.environ.get("PROLONGE_DONATION_CEILING_EUR", "300")),
@@ -304,7 +322,14 @@ PROLONGE = {
     "REUSE_MAX_AGE_YEARS": 10,
     # Loi AGEC art. 58 / décret 2024-134: share of purchases from reuse, by year.
     "AGEC_TARGETS": {2024: 0.20, 2027: 0.25, 2030: 0.30},
-    "OWNER_ADDRESS": os.environ.get("PROLONGE_OWNER_ADDRESS", ""),
+    "OWNER_ADDRESS": os.environ.get("PROLONGE_OWNER_ADDRESS", DEV_LEGAL["OWNER_ADDRESS"] if DEBUG else ""),
+    # "Fait à <place>, le <date>" on agreements; the decision authorising free transfers, worded to
+    # follow "Vu" ("la délibération n° … du …"), like each signatory's delegation ("l'arrêté n° …");
+    # who may sign for the authority, with their standing and delegation (JSON list in the env).
+    "OWNER_PLACE": os.environ.get("PROLONGE_OWNER_PLACE", DEV_LEGAL["OWNER_PLACE"] if DEBUG else ""),
+    "TRANSFER_DECISION": os.environ.get("PROLONGE_TRANSFER_DECISION", DEV_LEGAL["TRANSFER_DECISION"] if DEBUG else ""),
+    "SIGNATORIES": json.loads(os.environ["PROLONGE_SIGNATORIES"]) if os.environ.get("PROLONGE_SIGNATORIES")
+    else (DEV_LEGAL["SIGNATORIES"] if DEBUG else []),
     # Loi AGEC: share of purchases with recycled content, by year (décret 2024-134 annex, NOT YET
     # VERIFIED: empty until someone checks the annex for "matériel informatique et téléphonie").
     "AGEC_RECYCLED_TARGETS": {},

@@ -13,7 +13,7 @@ from django.utils import timezone
 from config.roles import ADMIN, PROCUREMENT
 from inventory.models import Category, Department, Device, Status
 from inventory.queries import with_derived
-from reuse import services
+from reuse import conf, services
 from reuse.conf import donation_ceiling
 from reuse.models import Association, EligibilityCategory
 from reuse.valuation import book_value
@@ -92,8 +92,9 @@ def _seed():
     if len(offers) > 1:
         claim = services.claim_offer(offer=offers[1], association=associations[1], actor=None)
         services.approve_claim(claim=claim, actor=actor)
-        services.hand_over(claim=claim, actor=actor, owner_signatory="Responsable du parc informatique",
-                           association_signatory="Marc Lefèvre, président")
+        services.hand_over(claim=claim, actor=actor, owner_signatory=conf.signatories()[0]["key"],
+                           association_signatory="Marc Lefèvre, président", operating_system="Linux Mint 22",
+                           licence_status="free")
         claims += 1
         donations += 1
     if len(offers) > 2:

@@ -145,8 +145,12 @@ class PickupSerializer(serializers.Serializer):
 
 
 class HandOverSerializer(serializers.Serializer):
-    owner_signatory = serializers.CharField(max_length=150)
+    owner_signatory = serializers.CharField(
+        max_length=150, help_text="Key (or name) of a configured signatory (PROLONGE SIGNATORIES)"
+    )
     association_signatory = serializers.CharField(max_length=150)
+    operating_system = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    licence_status = serializers.ChoiceField(choices=Donation.Licence.choices)
 
 
 class DonationSerializer(serializers.ModelSerializer):
@@ -156,7 +160,9 @@ class DonationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Donation
         fields = ["id", "number", "claim", "association", "association_name", "handed_over_at", "total_value",
-                  "owner_signatory", "association_signatory", "content_hash", "follow_up_due", "agreement_url"]
+                  "owner_signatory", "owner_signatory_role", "owner_signatory_delegation", "authorisation", "place",
+                  "operating_system", "licence_status", "association_signatory", "content_hash", "follow_up_due",
+                  "agreement_url"]
 
     def get_agreement_url(self, donation) -> str:
         # The API's own download: usable with a token, unlike the page's (session) link.

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models import Category, Department, Device, Status, normalize_asset_tag
 from inventory.sites import SiteField
 
-from .models import Association, EligibilityCategory, Erasure, InternalRequest, Offer
+from . import conf
+from .models import Association, Donation, EligibilityCategory, Erasure, InternalRequest, Offer
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -127,9 +128,22 @@ class PickupForm(forms.Form):
 
 
 class HandOverForm(forms.Form):
-    owner_signatory = forms.CharField(label=_("Signatory for the authority (name, position)"), max_length=150)
+    """The handover: who signs for each side, and the software on the devices (printed per line)."""
+
+    owner_signatory = forms.ChoiceField(label=_("Signatory for the authority"), choices=())
     association_signatory = forms.CharField(label=_("Signatory for the association (name, position)"),
                                             max_length=150)
+    operating_system = forms.CharField(label=_("Operating system installed"), required=False, max_length=150,
+                                       help_text=_("For instance Linux Mint 22, Windows 11 Pro; empty if none."))
+    licence_status = forms.ChoiceField(label=_("Licence status"), choices=Donation.Licence.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The configured signatories, with their standing (reuse.conf; the agreement prints the delegation).
+        self.fields["owner_signatory"].choices = [
+            (entry["key"], ", ".join(part for part in (entry.get("name"), entry.get("role")) if part))
+            for entry in conf.signatories()
+        ]
 
 
 class FollowUpForm(forms.Form):

@@ -1,8 +1,12 @@
 """PDF documents of reuse (reportlab): the erasure certificate and the transfer agreement.
 
-Both are rendered in the site's default language (French) from the stored rows, and print the
-SHA-256 content hash stored with the row (see ``reuse.models.content_hash`` for what it covers).
-Embedded DejaVu fonts (config.pdf_fonts): every name prints, text extractable.
+Both are rendered in the site's default language (French) from the stored rows, name the
+authority with its SIRET and address (``reuse.conf.legal_identity`` refuses without them), and
+end with an annex explaining in words the SHA-256 content hash stored with the row. The
+agreement holds every element of DOMAIN.md §3. Pages say "page N / M"; the signatures stay on
+the page of the last article. Embedded DejaVu fonts (config.pdf_fonts): every name prints, text
+extractable. reportlab (open source) writes no tagged PDF (no structure tree): documents carry
+their language (/Lang fr-FR) and title only.
 """
 
 from io import BytesIO
@@ -15,21 +19,24 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from config import pdf_fonts
 
-from .conf import donation_ceiling
-from .models import Erasure
+from .conf import donation_ceiling, follow_up_months, legal_identity, solidarity_caps
+from .models import Donation, Erasure
 from .valuation import agreement_value_notes
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontName=pdf_fonts.SANS, fontSize=9.5, leading=12.5)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
 TITLE = ParagraphStyle("title", parent=STYLES["Title"], fontName=pdf_fonts.SANS_BOLD, fontSize=16, leading=20)
-HEADING = ParagraphStyle("heading", parent=STYLES["Heading3"], fontName=pdf_fonts.SANS_BOLD, fontSize=11, spaceBefore=8)
+HEADING = ParagraphStyle("heading", parent=STYLES["Heading3"], fontName=pdf_fonts.SANS_BOLD, fontSize=11, spaceBefore=8,
+                         keepWithNext=1)
+TABLE_HEADING = ParagraphStyle("table-heading", parent=HEADING, keepWithNext=0)
 HASH = ParagraphStyle("hash", parent=BODY, fontName=pdf_fonts.MONO, fontSize=8.5, leading=11)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=8.5, leading=10.5)
+LINE = ParagraphStyle("line", parent=BODY, fontSize=7.5, leading=9)
 
 GRID = TableStyle([
     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
@@ -52,33 +59,57 @@ FACTS = TableStyle([
 CELL_MAX_CHARS = 600
 
 
-def p(text, style=BODY):
+# The document's own wording (articles, annexes) is longer than a cell but bounded by the code and
+# the settings it quotes (decision, delegation): a wider limit, never reached by real text.
+CLAUSE_MAX_CHARS = 4000
+
+
+def p(text, style=BODY, limit=CELL_MAX_CHARS):
     text = str(text)
-    if len(text) > CELL_MAX_CHARS:
-        text = text[: CELL_MAX_CHARS - 1] + "…"
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     return Paragraph(escape(text), style)
 
 
-def _render(title, story, reference):
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(pdf_fonts.SANS, 7.5)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(18 * mm, 10 * mm, f"{reference} — {settings.PROLONGE['OWNER_NAME']}")
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, _("page %(number)d") % {"number": doc.page})
-        canvas.restoreState()
+def clause(text, style=BODY):
+    """A paragraph of the document's own text (an article, the annex)."""
+    return p(text, style, limit=CLAUSE_MAX_CHARS)
 
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
-        title=title, author=settings.PROLONGE["OWNER_NAME"], creator="Prolonge",
-    )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+
+def _render(title, make_story, reference):
+    """Build the story twice: the first pass counts the pages for the "page N / M" footers."""
+    owner = settings.PROLONGE["OWNER_NAME"]
+
+    def build(total):
+        def footer(canvas, doc):
+            canvas.saveState()
+            canvas.setFont(pdf_fonts.SANS, 7.5)
+            canvas.setFillColor(colors.HexColor("#555555"))
+            canvas.drawString(18 * mm, 10 * mm, f"{reference} — {owner}")
+            label = (_("page %(number)d / %(total)d") % {"number": doc.page, "total": total} if total
+                     else _("page %(number)d") % {"number": doc.page})
+            canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, label)
+            canvas.restoreState()
+
+        buffer = BytesIO()
+        doc = SimpleDocTemplate(
+            buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
+            title=title, author=owner, creator="Prolonge", lang=settings.LANGUAGE_CODE,
+        )
+        doc.build(make_story(), onFirstPage=footer, onLaterPages=footer)
+        return buffer.getvalue(), doc.page
+
+    pages = build(0)[1]
+    return build(pages)[0]
 
 
 def _when(value):
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _day(value):
+    """The date alone (legal documents: "le 4 décembre 2026", never the time)."""
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
 
 
 def _facts(rows):
@@ -87,163 +118,264 @@ def _facts(rows):
     return table
 
 
-def _hash_block(value, covers):
+def _hash_annex(value, explanation):
     return KeepTogether([
-        p(_("Content hash (SHA-256)"), HEADING),
+        clause(_("Annex — Digital fingerprint of this document"), HEADING),
+        clause(explanation),
+        Spacer(0, 2 * mm),
+        clause(_("SHA-256 fingerprint:"), SMALL),
         p(value, HASH),
-        p(covers, SMALL),
     ])
 
 
+def _authority_rows(identity):
+    return [
+        (_("Authority"), identity["name"]),
+        (_("SIRET"), identity["siret"]),
+        (_("Address"), identity["address"]),
+    ]
+
+
 def erasure_certificate(erasure):
-    """The certificate of one erasure, as PDF bytes."""
+    """The certificate of one erasure, as PDF bytes (refused without the authority's identity)."""
+    identity = legal_identity()
     with translation.override(settings.LANGUAGE_CODE):
         device = erasure.device
         title = _("Data erasure certificate")
         serials = erasure.serial_list or [_("not recorded")]
-        story = [
-            p(settings.PROLONGE["OWNER_NAME"], SMALL),
-            p(title, TITLE),
-            p(_("Certificate no. %(number)s") % {"number": erasure.number}, HEADING),
-            p(_("Device"), HEADING),
-            _facts([
-                (_("Asset tag"), device.asset_tag),
-                (_("Manufacturer and model"), f"{device.model.manufacturer} {device.model.name}"),
-                (_("Device serial number"), device.serial_number or "—"),
-                (_("Storage serial numbers"), ", ".join(serials)),
-            ]),
-            p(_("Erasure"), HEADING),
-            _facts([
-                (_("Method"), Erasure.Method(erasure.method).label),
-                (_("Tool's method name"), erasure.method_detail or "—"),
-                (_("Tool and version"), f"{erasure.tool} {erasure.tool_version}".strip()),
-                (_("Result of the verification"), _("PASSED") if erasure.passed else _("FAILED")),
-                (_("Operator"), erasure.operator_name),
-                (_("Date"), _when(erasure.performed_at)),
-            ]),
-            Spacer(0, 4 * mm),
-            p(
-                _(
-                    "Method categories follow NIST SP 800-88 Rev. 1 (Guidelines for Media Sanitization): "
-                    "clear, purge, destroy. A failed verification means the device must not leave the authority."
-                ),
-                SMALL,
-            ),
-            _hash_block(
-                erasure.content_hash,
-                _(
-                    "The hash covers these fields of the certificate, as canonical JSON (keys sorted, no spaces, "
-                    "UTF-8): certificate, owner, asset_tag, device_serial, manufacturer, model, storage_serials, "
-                    "method, method_detail, tool, tool_version, operator, performed_at (UTC, ISO 8601), passed."
-                ),
-            ),
-            Spacer(0, 6 * mm),
-            p(_("Issued by Prolonge on %(date)s.") % {"date": _when(erasure.created_at)}, SMALL),
-        ]
+
+        def story():
+            return [
+                p(identity["name"], SMALL),
+                p(title, TITLE),
+                clause(_("Certificate no. %(number)s") % {"number": erasure.number}, HEADING),
+                _facts(_authority_rows(identity)),
+                clause(_("Device"), HEADING),
+                _facts([
+                    (_("Asset tag"), device.asset_tag),
+                    (_("Manufacturer and model"), f"{device.model.manufacturer} {device.model.name}"),
+                    (_("Device serial number"), device.serial_number or "—"),
+                    (_("Storage serial numbers"), ", ".join(serials)),
+                ]),
+                clause(_("Erasure"), HEADING),
+                _facts([
+                    (_("Method"), Erasure.Method(erasure.method).label),
+                    (_("Tool's method name"), erasure.method_detail or "—"),
+                    (_("Tool and version"), f"{erasure.tool} {erasure.tool_version}".strip()),
+                    (_("Result of the verification"), _("PASSED") if erasure.passed else _("FAILED")),
+                    (_("Operator"), erasure.operator_name),
+                    (_("Date"), _when(erasure.performed_at)),
+                ]),
+                Spacer(0, 4 * mm),
+                clause(_(
+                    "Sanitization methods follow NIST SP 800-88 Rev. 2 (Guidelines for Media Sanitization, "
+                    "September 2025): clear, purge or destroy, chosen for the kind of medium and the "
+                    "confidentiality of the data, then verified. A failed verification means the device must not "
+                    "leave the authority; a destroyed medium means the device leaves without its disk."
+                ), SMALL),
+                Spacer(0, 4 * mm),
+                clause(_("Issued by Prolonge on %(date)s.") % {"date": _day(erasure.created_at)}, SMALL),
+                _hash_annex(erasure.content_hash, _(
+                    "The SHA-256 fingerprint below was computed when this certificate was issued, from the "
+                    "certificate number, the authority's name, the device (asset tag, serial number, manufacturer, "
+                    "model, storage serial numbers), the erasure (method, tool's method name, tool and version, "
+                    "operator, date and time in universal time, result of the verification). Changing any of these "
+                    "facts gives another fingerprint: the authority can thus check that a copy shown to it matches "
+                    "the certificate kept in its register."
+                )),
+            ]
+
         return _render(title, story, erasure.number)
 
 
+def agreement_parties(donation, identity):
+    """The two parties, as (label, value) rows: both with SIRET/RNA and address (DOMAIN.md §3)."""
+    association = donation.association
+    eligibility = association.eligibility
+    return [
+        (_("The authority"), identity["name"]),
+        (_("SIRET"), identity["siret"]),
+        (_("Address"), identity["address"]),
+        (_("represented by"), ", ".join(part for part in (donation.owner_signatory, donation.owner_signatory_role)
+                                        if part)),
+        (_("empowered by"), donation.owner_signatory_delegation or "—"),
+        (_("The beneficiary"), association.name),
+        (_("RNA / SIRET"), association.identifier),
+        (_("Address"), association.address or "—"),
+        (_("Eligibility"), _("%(name)s (CG3P art. L. 3212-2, %(item)s)") % {
+            "name": eligibility.name, "item": eligibility.legal_item}),
+        (_("represented by"), donation.association_signatory),
+    ]
+
+
+def software_text(donation):
+    """Operating system and licence status of the devices, as printed on each line."""
+    if not donation.licence_status:
+        return _("not stated")
+    licence = Donation.Licence(donation.licence_status).label
+    return f"{donation.operating_system} — {licence}" if donation.operating_system else str(licence)
+
+
+def value_basis_lines(lines):
+    """Paragraphs under the device table saying how each value at transfer was set: the basis of
+    the book values (TTC or HT), and each declared value with its justification
+    (``valuation.agreement_value_notes``). Agreements made before values carried their source
+    keep the general sentence."""
+    notes = agreement_value_notes(lines)
+    if not notes:
+        notes = [_("Value at transfer: the unit's book value (valeur nette comptable) on the day of the offer.")]
+    return [clause(note) for note in notes]
+
+
+def resale_clause(eligibility):
+    """Article "use of the equipment": the resale rule, the solidarity exception and its caps."""
+    if not eligibility.solidarity_resale_allowed:
+        return [clause(_(
+            "The beneficiary shall not sell, rent or transfer the equipment for payment. It uses the equipment for "
+            "its statutory purpose and may pass it on free of charge only to the people it supports."
+        ))]
+    caps = solidarity_caps()
+    labels = [
+        ("laptop", _("laptop")), ("desktop_set", _("desktop (complete set)")), ("tablet", _("tablet")),
+        ("smartphone", _("smartphone")), ("screen", _("screen")), ("printer", _("printer")),
+        ("multifunction", _("multifunction printer")),
+    ]
+    prices = "; ".join(f"{label} {formats.number_format(caps[key], 0)} €" for key, label in labels if key in caps)
+    return [clause(_(
+        "The beneficiary uses the equipment for its statutory purpose. It shall not sell it, except to people in "
+        "precarity or to associations working for them, at prices no higher than those set by décret n° 2022-1413 "
+        "(including VAT, working device with its charger, disk, operating system and battery): "
+        "%(prices)s."
+    ) % {"prices": prices})]
+
+
 def transfer_agreement(donation):
-    """The convention de cession gratuite of one donation, as PDF bytes."""
+    """The convention de cession gratuite of one donation, as PDF bytes (DOMAIN.md §3)."""
+    identity = legal_identity()
     with translation.override(settings.LANGUAGE_CODE):
         association = donation.association
-        owner = settings.PROLONGE["OWNER_NAME"]
-        owner_siret = settings.PROLONGE.get("OWNER_SIRET", "")
+        eligibility = association.eligibility
         lines = donation.agreement_lines()
         title = _("Agreement for the free transfer of IT equipment")
         ceiling = formats.number_format(donation_ceiling(), 0)
-        table = [[p(h, CELL) for h in (_("Asset tag"), _("Device"), _("Serial number"), _("Value at transfer"),
-                                       _("Erasure certificate"))]]
-        for line, certificates in lines:
-            table.append([
-                p(line.device.asset_tag, CELL),
-                p(f"{line.device.model.manufacturer} {line.device.model.name}", CELL),
-                p(line.device.serial_number or "—", CELL),
-                p(f"{formats.number_format(line.value_at_transfer, 2)} €", CELL),
-                p(", ".join(certificates) or _("not applicable (no storage)"), CELL),
-            ])
-        table.append([p(_("Total"), CELL), "", "", p(f"{formats.number_format(donation.total_value, 2)} €", CELL), ""])
-        devices = Table(table, colWidths=[26 * mm, 46 * mm, 32 * mm, 24 * mm, None], repeatRows=1)
-        devices.setStyle(GRID)
-        if association.eligibility.solidarity_resale_allowed:
-            resale = _(
-                "The beneficiary shall not sell the equipment, except to people in precarity at the capped solidarity "
-                "prices the law allows associations of public utility or general interest; it uses the equipment for "
-                "its statutory purpose."
-            )
-        else:
-            resale = _(
-                "The beneficiary shall not sell, rent or transfer the equipment for payment. It uses the equipment "
-                "for its statutory purpose and may pass it on free of charge only to the people it supports."
-            )
-        story = [
-            p(owner, SMALL),
-            p(title, TITLE),
-            p(_("(convention de cession gratuite) no. %(number)s") % {"number": donation.number}, HEADING),
-            p(_("Between the parties"), HEADING),
-            _facts([
-                (_("The authority"), owner + (f" — SIRET {owner_siret}" if owner_siret else "")),
-                (_("represented by"), donation.owner_signatory),
-                (_("The beneficiary"), association.name),
-                (_("Identification"), association.identifier),
-                (_("Address"), association.address or "—"),
-                (_("Eligibility"), association.eligibility.name),
-                (_("represented by"), donation.association_signatory),
-            ]),
-            p(_("Legal basis"), HEADING),
-            p(_(
-                "Code général de la propriété des personnes publiques, article L. 3212-2 (free transfer of IT "
-                "equipment the public body no longer uses), applicable to local authorities and their groupings "
-                "by article L. 3212-3; unit value within the ceiling of %(ceiling)s € set by article D. 3212-3."
-            ) % {"ceiling": ceiling}),
-            p(_("Article 1 — Equipment transferred"), HEADING),
-            p(_("The authority transfers free of charge, as they are and without warranty, the following devices:")),
-            Spacer(0, 2 * mm),
-            devices,
-            *[p(note, SMALL) for note in agreement_value_notes(lines)],
-            p(_("Article 2 — Data erasure"), HEADING),
-            p(_("Every device holding storage was erased before the transfer; the certificates listed above "
-                "record the method, tool, operator, result and date of each erasure.")),
-            p(_("Article 3 — Use of the equipment"), HEADING),
-            p(resale),
-            p(_("Article 4 — Transfer of ownership and end of life"), HEADING),
-            p(_("Ownership and risks pass to the beneficiary on handover. At the end of their life, the beneficiary "
-                "hands the devices to an approved collection channel for waste electrical and electronic equipment.")),
-            p(_("Article 5 — Follow-up"), HEADING),
-            p(_("Six months after the handover, the beneficiary tells the authority how the equipment is used "
-                "(number of people who benefited, devices still in use, failures).")),
-            Spacer(0, 4 * mm),
-            p(_("Done on %(date)s, in two copies.") % {"date": _when(donation.handed_over_at)}),
-            Spacer(0, 3 * mm),
-            _signatures(owner, donation, association),
-            _hash_block(
-                donation.content_hash,
-                _(
-                    "The hash covers these fields of the agreement, as canonical JSON (keys sorted, no spaces, UTF-8): "
-                    "agreement, handed_over_at (UTC, ISO 8601), owner, owner_siret, owner_signatory, association, "
-                    "association_rna, association_siret, association_signatory, eligibility, legal_basis, devices "
-                    "(asset_tag, serial, model, value, erasures, and value_source, value_basis, "
-                    "value_justification when recorded), total_value."
-                ),
-            ),
-        ]
+        legal = {"item": eligibility.legal_item, "ceiling_text": eligibility.ceiling_article, "ceiling": ceiling}
+        software = software_text(donation)
+
+        def devices():
+            table = [[p(h, LINE) for h in (_("Asset tag"), _("Kind and model"), _("Serial number"),
+                                           _("Value at transfer"), _("Erasure certificate"),
+                                           _("Operating system and licence"))]]
+            for line, certificates in lines:
+                device = line.device
+                table.append([
+                    p(device.asset_tag, LINE),
+                    p(f"{device.model.category.name} — {device.model.manufacturer} {device.model.name}", LINE),
+                    p(device.serial_number or "—", LINE),
+                    p(f"{formats.number_format(line.value_at_transfer, 2)} €", LINE),
+                    p(", ".join(certificates) or _("not applicable (no storage)"), LINE),
+                    p(software, LINE),
+                ])
+            table.append([p(_("Total"), LINE), "", "", p(f"{formats.number_format(donation.total_value, 2)} €", LINE),
+                          "", ""])
+            grid = Table(table, colWidths=[22 * mm, 34 * mm, 24 * mm, 18 * mm, 30 * mm, None], repeatRows=1)
+            grid.setStyle(GRID)
+            return grid
+
+        def story():
+            last_article = [
+                clause(_("Article 7 — Personal data"), HEADING),
+                clause(_(
+                    "The names and contact details of the parties' representatives are processed by the authority "
+                    "to manage this transfer and its follow-up (public-interest task, GDPR art. 6.1 e), kept for "
+                    "the duration of the follow-up and then archived under the rules for public archives. The "
+                    "people concerned may access, correct or object by writing to the authority at the address "
+                    "above, and may complain to the CNIL."
+                )),
+                Spacer(0, 4 * mm),
+                clause(_("Done at %(place)s, on %(date)s, in two copies.") % {
+                    "place": donation.place, "date": _day(donation.handed_over_at)}),
+                Spacer(0, 3 * mm),
+                _signatures(identity["name"], donation, association),
+            ]
+            return [
+                p(identity["name"], SMALL),
+                p(title, TITLE),
+                clause(_("(convention de cession gratuite) no. %(number)s") % {"number": donation.number}, HEADING),
+                clause(_("Having regard to the code général de la propriété des personnes publiques (CG3P), notably "
+                    "its article L. 3212-2, %(item)s, applicable to local authorities by its article L. 3212-3;")
+                  % legal),
+                clause(_("Having regard to the text setting the ceiling of the unit value at %(ceiling)s € "
+                    "(%(ceiling_text)s);") % legal),
+                # Always set since the handover requires them; blank only on agreements made before.
+                *([clause(_("Having regard to %(decision)s;") % {"decision": donation.authorisation})]
+                  if donation.authorisation else []),
+                *([clause(_("Having regard to %(delegation)s;")
+                          % {"delegation": donation.owner_signatory_delegation})]
+                  if donation.owner_signatory_delegation else []),
+                clause(_("Having regard to décret n° 2023-266 of 12 April 2023 "
+                         "(retired IT equipment directed to reuse);")),
+                clause(_("Between the parties"), HEADING),
+                _facts(agreement_parties(donation, identity)),
+                clause(_("Article 1 — Object and legal basis"), HEADING),
+                clause(_("The authority transfers free of charge, as they are and without warranty, the equipment "
+                         "listed in article 2, under CG3P article L. 3212-2, %(item)s; the value of each unit is "
+                         "within the ceiling of %(ceiling)s € set by %(ceiling_text)s.") % legal),
+                # The device table may run over pages: its heading starts a page only when little is left.
+                CondPageBreak(40 * mm),
+                clause(_("Article 2 — Equipment transferred"), TABLE_HEADING),
+                devices(),
+                Spacer(0, 1 * mm),
+                *value_basis_lines(lines),
+                clause(_("Article 3 — Data erasure"), HEADING),
+                clause(_("Every device holding storage was erased before the transfer, following NIST SP 800-88 Rev. 2 "
+                    "(clear, purge or destroy); the certificates listed in article 2 record the method, tool, "
+                    "operator, result and date of each erasure. A device whose disk was destroyed is handed over "
+                    "without a disk.")),
+                clause(_("Article 4 — Use of the equipment and sanction"), HEADING),
+                *resale_clause(eligibility),
+                clause(_("A beneficiary that resells the equipment for money outside these terms is excluded for good "
+                    "from any further free transfer by the authority.")),
+                clause(_("Article 5 — Commitment to reuse and its proof"), HEADING),
+                clause(_("The beneficiary commits to reuse the equipment and to be able to prove it (décret n° "
+                         "2023-266): %(months)s months after the handover it tells the authority how the equipment is "
+                         "used (people who benefited, devices still in use, failures), and it keeps the evidence at "
+                         "the authority's disposal.") % {"months": follow_up_months()}),
+                clause(_("Article 6 — Transfer of ownership and end of life"), HEADING),
+                clause(_("Ownership and risks pass to the beneficiary on handover. At the end of their life, the "
+                    "beneficiary hands the devices to an approved collection channel for waste electrical and "
+                    "electronic equipment (WEEE).")),
+                KeepTogether(last_article),
+                _hash_annex(donation.content_hash, _(
+                    "The SHA-256 fingerprint below was computed when this agreement was issued, from: its number and "
+                    "the date of the handover; the authority (name, SIRET, address), the decision authorising the "
+                    "transfer, its signatory with position and delegation; the beneficiary (name, RNA and SIRET "
+                    "numbers, address, eligibility category, signatory); the legal basis, the item of article "
+                    "L. 3212-2 and the text setting the ceiling; the place of signature; the operating system and "
+                    "licence status; for each device its asset tag, serial number, model, value at transfer and "
+                    "erasure certificates; the total value. Changing any of these facts gives another fingerprint: "
+                    "the authority can thus check that a copy shown to it matches the agreement kept in its "
+                    "register."
+                )),
+            ]
+
         return _render(title, story, donation.number)
 
 
 def _signatures(owner, donation, association):
-    def block(party, name):
+    def block(party, name, role=""):
         return [
-            p(_("For %(party)s") % {"party": party}, CELL),
+            clause(_("For %(party)s") % {"party": party}, CELL),
             p(name, CELL),
-            p(_("Date:"), CELL),
-            p(_("Signature:"), CELL),
+            *([p(role, CELL)] if role else []),
+            clause(_("Signature:"), CELL),
             Spacer(0, 18 * mm),
         ]
 
     table = Table(
-        [[block(owner, donation.owner_signatory), block(association.name, donation.association_signatory)]],
+        [[block(owner, donation.owner_signatory, donation.owner_signatory_role),
+          block(association.name, donation.association_signatory)]],
         colWidths=["50%", "50%"],
     )
     table.setStyle(TableStyle([("BOX", (0, 0), (0, 0), 0.4, colors.grey), ("BOX", (1, 0), (1, 0), 0.4, colors.grey),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([table])
+    return table

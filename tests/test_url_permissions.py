@@ -219,7 +219,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         offer = offered([retired_device(), retired_device()], buyer)
         claim = reuse_services.claim_offer(offer=offer, association=association, actor=users["member"], quantity=1)
         reuse_services.approve_claim(claim=claim, actor=buyer)
-        donation = reuse_services.hand_over(claim=claim, actor=buyer, owner_signatory="X", association_signatory="Y")
+        donation = reuse_services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs", association_signatory="Y")
         device = DeviceFactory()
         site, department = SiteFactory(), DepartmentFactory()
         world = {

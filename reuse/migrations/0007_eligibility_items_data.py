@@ -6,8 +6,8 @@ when no recipient uses it."""
 
 from django.db import migrations
 
-D_3212_3 = "CG3P art. D. 3212-3"
-ARRETE_2021 = "arrêté du 6 avril 2021 (CG3P art. L. 3212-2, 2°)"
+D_3212_3 = "art. D. 3212-3"
+ARRETE_2021 = "arrêté du 6 avril 2021"
 STATUTES = "Statuts à jour et récépissé de déclaration en préfecture (numéro RNA)"
 
 # slug: (item, ceiling article, recipient kind, evidence)
@@ -28,7 +28,7 @@ FACTS = {
         "2", ARRETE_2021, "association",
         f"{STATUTES} ; ressources affectées à l'assistance aux plus démunis, notamment par la redistribution "
         "gratuite de biens (CGI art. 238 bis 1 b) ; la revente à titre onéreux exclut définitivement du dispositif."),
-    "staff": ("5", "CG3P art. D. 3212-4", "staff",
+    "staff": ("5", "art. D. 3212-4", "staff",
               "Qualité d'agent de la collectivité à la date de la cession (service employeur)."),
 }
 

@@ -98,8 +98,13 @@ class EligibilityCategory(models.Model):
         return self.name
 
     @property
+    def legal_item(self):
+        """The item as printed on an agreement: « 3° » (empty when not set)."""
+        return f"{self.cg3p_item}°" if self.cg3p_item else ""
+
+    @property
     def legal_reference(self):
-        """« CG3P art. L. 3212-2, 3° ; plafond : CG3P art. D. 3212-3 » (empty parts left out)."""
+        """« CG3P art. L. 3212-2, 3° ; plafond : art. D. 3212-3 » (empty parts left out)."""
         parts = [f"CG3P art. L. 3212-2, {self.cg3p_item}°" if self.cg3p_item else ""]
         if self.ceiling_article:
             parts.append(_("ceiling: %(article)s") % {"article": self.ceiling_article})

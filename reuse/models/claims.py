@@ -153,7 +153,22 @@ class Donation(models.Model):
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    class Licence(models.TextChoices):
+        FREE = "free", _("Free software, redistribution allowed")
+        OEM = "oem", _("Original (OEM) licence transferred with the device")
+        NONE = "none", _("No operating system (disk erased)")
+        NOT_APPLICABLE = "n/a", _("Not applicable (device without software)")
+
     owner_signatory = models.CharField(_("signatory for the authority"), max_length=150)
+    # Snapshots of the settings at handover (DOMAIN.md §3): the agreement never changes afterwards.
+    owner_signatory_role = models.CharField(_("signatory's position"), max_length=200, blank=True)
+    owner_signatory_delegation = models.CharField(_("signatory's delegation"), max_length=300, blank=True)
+    authorisation = models.CharField(_("authorising deliberation or decision"), max_length=500, blank=True)
+    place = models.CharField(_("place of signature"), max_length=100, blank=True)
+    operating_system = models.CharField(_("operating system installed"), max_length=150, blank=True)
+    licence_status = models.CharField(
+        _("licence status"), max_length=10, choices=Licence.choices, blank=True
+    )
     association_signatory = models.CharField(_("signatory for the association"), max_length=150)
     total_value = models.DecimalField(_("total value at transfer (€)"), max_digits=12, decimal_places=2)
     content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, editable=False)
@@ -191,22 +206,40 @@ class Donation(models.Model):
             certificates.setdefault(device_id, [number])
         return [(line, certificates.get(line.device_id, [])) for line in lines]
 
+    # Fields added to the hash with the DOMAIN.md §3 agreement (issue 9). Agreements issued before
+    # (their ``place`` is blank: the handover now always sets it) keep the fields they were hashed
+    # with, so that their stored hash still verifies.
+    LEGAL_TEXT_FIELDS = (
+        "owner_address", "authorisation", "owner_signatory_role", "owner_signatory_delegation",
+        "association_address", "legal_item", "ceiling_article", "operating_system", "licence_status", "place",
+    )
+
     def hashed_fields(self, lines=None):
         """The agreement's content fields: exactly what ``content_hash`` covers."""
         association = self.association
         lines = self.agreement_lines() if lines is None else lines
-        return {
+        fields = {
             "agreement": self.number,
             "handed_over_at": self.handed_over_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "owner": settings.PROLONGE["OWNER_NAME"],
             "owner_siret": settings.PROLONGE.get("OWNER_SIRET", ""),
+            "owner_address": settings.PROLONGE.get("OWNER_ADDRESS", ""),
+            "authorisation": self.authorisation,
             "owner_signatory": self.owner_signatory,
+            "owner_signatory_role": self.owner_signatory_role,
+            "owner_signatory_delegation": self.owner_signatory_delegation,
             "association": association.name,
             "association_rna": association.rna,
             "association_siret": association.siret,
+            "association_address": association.address,
             "association_signatory": self.association_signatory,
             "eligibility": association.eligibility.name,
             "legal_basis": LEGAL_BASIS,
+            "legal_item": association.eligibility.legal_item,
+            "ceiling_article": association.eligibility.ceiling_article,
+            "operating_system": self.operating_system,
+            "licence_status": self.licence_status,
+            "place": self.place,
             "devices": [
                 {
                     "asset_tag": line.device.asset_tag,
@@ -223,6 +256,10 @@ class Donation(models.Model):
             ],
             "total_value": f"{self.total_value:.2f}",
         }
+        if not self.place:
+            for name in self.LEGAL_TEXT_FIELDS:
+                del fields[name]
+        return fields
 
     def compute_hash(self, lines=None):
         return content_hash(self.hashed_fields(lines))

@@ -18,7 +18,7 @@ class Erasure(models.Model):
     """A data erasure of a device's storage, with its certificate (PDF and content hash)."""
 
     class Method(models.TextChoices):
-        # NIST SP 800-88 Rev. 1 sanitisation categories.
+        # NIST SP 800-88 Rev. 2 (September 2025) sanitisation categories.
         CLEAR = "clear", _("Clear (overwrite, NIST SP 800-88)")
         PURGE = "purge", _("Purge (secure erase / crypto erase, NIST SP 800-88)")
         DESTROY = "destroy", _("Destroy (physical destruction of the storage)")

@@ -20,7 +20,7 @@ from inventory import lifecycle
 from inventory.journal import acting_user
 from inventory.models import Event, Status
 
-from .. import tasks
+from .. import conf, tasks
 from ..conf import follow_up_months, pickup_delay_days
 from ..exceptions import ClaimConflict, NotAllowed
 from ..models import Association, Claim, ClaimLine, Donation, EligibilityCategory, Offer, OfferItem
@@ -221,19 +221,44 @@ def set_pickup(*, claim, actor, pickup_at, place=""):
 
 
 @transaction.atomic
-def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_over_at=None):
+def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_over_at=None, operating_system="",
+              licence_status=""):
     """Hand the devices over: records the ``Donation``, its agreement PDF, and ``donated`` statuses.
 
     Each device's value at transfer goes to the lifecycle guards (legal ceiling) and each
-    device needs its erasure: any refusal rolls everything back.
+    device needs its erasure: any refusal rolls everything back. ``owner_signatory`` is the key
+    (or name) of a configured signatory (``PROLONGE["SIGNATORIES"]``): the agreement prints his
+    or her standing and delegation. Refused, with nothing recorded, while the authority's SIRET,
+    address, place or authorising decision is not configured (DOMAIN.md §3).
     """
     from ..pdf import transfer_agreement
 
+    conf.legal_identity()
+    required = conf.agreement_settings()
     original, claim = claim, _lock(claim, (Claim.Status.APPROVED, Claim.Status.READY), _("handed over"))
     handed_over_at = handed_over_at or timezone.now()
     _check_may_claim(claim.association, on=timezone.localdate(handed_over_at))
     if not owner_signatory.strip() or not association_signatory.strip():
         raise ValidationError(_("Name both signatories."))
+    signatory = conf.signatory(owner_signatory)
+    if signatory is None:
+        raise ValidationError(
+            {"owner_signatory": _("Choose the authority's signatory among the configured signatories: %(names)s.")
+             % {"names": ", ".join(entry["name"] for entry in conf.signatories())}},
+        )
+    eligibility = claim.association.eligibility
+    if not eligibility.legal_item or not eligibility.ceiling_article:
+        raise ValidationError(
+            _("The eligibility category “%(name)s” has no CG3P L. 3212-2 item or ceiling text: an administrator "
+              "must fill them in before an agreement can be issued.") % {"name": eligibility.name}
+        )
+    if not claim.association.address.strip():
+        raise ValidationError(
+            _("“%(name)s” has no postal address: complete the association's record before an agreement can be "
+              "issued.") % {"name": claim.association.name}
+        )
+    if licence_status and licence_status not in Donation.Licence.values:
+        raise ValidationError({"licence_status": _("Choose a licence status from the list.")})
     lines = _lines(claim)
     donation = Donation.objects.create(
         number=f"CES-{handed_over_at:%Y}-{claim.pk:05d}",
@@ -241,7 +266,13 @@ def hand_over(*, claim, actor, owner_signatory, association_signatory, handed_ov
         association=claim.association,
         handed_over_at=handed_over_at,
         handed_over_by=acting_user(actor),
-        owner_signatory=owner_signatory.strip(),
+        owner_signatory=signatory["name"],
+        owner_signatory_role=signatory.get("role", ""),
+        owner_signatory_delegation=signatory.get("delegation", ""),
+        authorisation=required["decision"],
+        place=required["place"],
+        operating_system=operating_system.strip(),
+        licence_status=licence_status,
         association_signatory=association_signatory.strip(),
         total_value=sum((line.value_at_transfer for line in lines), start=0),
         follow_up_due=add_months(timezone.localdate(handed_over_at), follow_up_months()),

@@ -32,8 +32,10 @@ def record_erasure(
     A failed verification is recorded too (it is a fact), but only a passed erasure done after
     the device last left service lets it leave the authority (``reuse.guards``).
     """
+    from ..conf import legal_identity
     from ..pdf import erasure_certificate
 
+    legal_identity()  # the certificate names the authority: refused, nothing recorded, without it
     locked = Device.objects.select_for_update().select_related("model").get(pk=device.pk)
     if locked.status in GONE:
         raise ReuseRefused(

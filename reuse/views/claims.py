@@ -11,7 +11,7 @@ from config.confirm import confirm_first
 from config.roles import require_staff
 from config.web import filtered_rows, query_without_page
 
-from .. import queries, services
+from .. import conf, queries, services
 from ..filters import ClaimFilterSet
 from ..forms import HandOverForm, OptionalReasonForm, PickupForm, ReasonForm
 from ..models import Claim
@@ -77,7 +77,8 @@ def claim_action(request, pk, action):
             request, title=_("Record the handover of claim #%(id)s?") % {"id": claim.pk},
             consequence=_("The devices leave the register as donated and a numbered transfer agreement is issued "
                           "in the names of %(owner)s and %(association)s.")
-            % {"owner": data["owner_signatory"], "association": data["association_signatory"]},
+            % {"owner": (conf.signatory(data["owner_signatory"]) or {}).get("name", data["owner_signatory"]),
+               "association": data["association_signatory"]},
             button=_("Record the handover"), back=claim.get_absolute_url())
         if asked:
             return asked
@@ -90,7 +91,9 @@ def claim_action(request, pk, action):
             services.set_pickup(claim=claim, actor=user, pickup_at=data["pickup_at"], place=data["place"])
         elif action == "handover":
             donation = services.hand_over(claim=claim, actor=user, owner_signatory=data["owner_signatory"],
-                                          association_signatory=data["association_signatory"])
+                                          association_signatory=data["association_signatory"],
+                                          operating_system=data["operating_system"],
+                                          licence_status=data["licence_status"])
             messages.success(request, _("Donation recorded: agreement %(number)s.") % {"number": donation.number})
             return redirect(donation)
         else:

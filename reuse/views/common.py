@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -38,11 +38,17 @@ def page_of(request, queryset, size=20):
 
 
 def pdf_response(stored, render_again, filename):
-    """The archived PDF; regenerated from the stored fields if the file went missing."""
+    """The archived PDF; regenerated from the stored fields if the file went missing.
+
+    Regenerating is refused (503, the French reason) while the authority's identity is not configured.
+    """
     if stored and stored.storage.exists(stored.name):
         return protected_file_response(stored, filename=filename, content_type="application/pdf")
-    response = FileResponse(ContentFile(render_again()), as_attachment=True, filename=filename,
-                            content_type="application/pdf")
+    try:
+        data = render_again()
+    except ValidationError as refused:
+        return HttpResponse(" ".join(refused.messages), status=503, content_type="text/plain; charset=utf-8")
+    response = FileResponse(ContentFile(data), as_attachment=True, filename=filename, content_type="application/pdf")
     response["Cache-Control"] = "no-store, private"
     return response
 

@@ -91,8 +91,8 @@ def test_recording_a_handover_asks_first(admin_client, admin_user):
     reuse_services.approve_claim(claim=claim, actor=admin_user)
     claim.refresh_from_db()
     url = reverse("reuse:claim-action", args=[claim.pk, "handover"])
-    data = {"owner_signatory": "A. Dupont", "association_signatory": "B. Durand"}
-    asks(admin_client.post(url, data), "A. Dupont", "B. Durand")
+    data = {"owner_signatory": "dgs", "licence_status": "free", "association_signatory": "B. Durand"}
+    asks(admin_client.post(url, data), "Paul Bernard", "B. Durand")
     assert not Donation.objects.exists()
     admin_client.post(url, {**data, "confirmed": "1"})
     assert Donation.objects.count() == 1

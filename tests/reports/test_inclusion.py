@@ -19,7 +19,7 @@ def test_donations_associations_beneficiaries_and_answered_share(db, settings, t
     offer = offered([retired_device(), retired_device()], buyer)
     claim = services.claim_offer(offer=offer, association=association_of(member), actor=member)
     services.approve_claim(claim=claim, actor=buyer)
-    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="A", association_signatory="B")
+    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs", association_signatory="B")
     year = timezone.localdate().year
     before_answer = sources.inclusion(sources.current_owner(), year)
     services.record_follow_up(donation=donation, actor=member, beneficiaries=5, devices_in_use=2)

@@ -53,7 +53,8 @@ def test_staff_take_a_claim_from_approval_to_handover(offer, member, buyer):
     assert staff.post(f"/api/claims/{claim_id}/pickup/", {"pickup_at": slot, "place": "Magasin"},
                       format="json").json()["status"] == "ready"
     response = staff.post(f"/api/claims/{claim_id}/hand-over/",
-                          {"owner_signatory": "A. Dupont", "association_signatory": "B. Durand"}, format="json")
+                          {"owner_signatory": "dgs", "licence_status": "free", "association_signatory": "B. Durand"},
+                          format="json")
     assert response.status_code == 201
     assert response.json()["agreement_url"].endswith(f"/api/donations/{response.json()['id']}/agreement/")
     assert api_for(member).get(f"/api/donations/{response.json()['id']}/").status_code == 200

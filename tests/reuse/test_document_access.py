@@ -21,7 +21,8 @@ def handed_over(offer, member, buyer):
     association = Membership.objects.get(user=member).association
     claim = services.claim_offer(offer=offer, association=association, actor=member)
     services.approve_claim(claim=claim, actor=buyer)
-    return services.hand_over(claim=claim, actor=buyer, owner_signatory="A. Dupont", association_signatory="B. Durand")
+    return services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs",
+                              association_signatory="B. Durand")
 
 
 def token_client(user):

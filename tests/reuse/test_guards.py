@@ -131,7 +131,7 @@ def test_a_handover_after_the_ceiling_was_lowered_is_refused_and_writes_nothing(
     settings.PROLONGE = {**settings.PROLONGE, "DONATION_UNIT_CEILING_EUR": 150}
     events = Event.objects.count()
     with pytest.raises(lifecycle.TransitionRefused) as refusal:
-        services.hand_over(claim=claim, actor=buyer, owner_signatory="A. Dupont", association_signatory="B. Durand")
+        services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs", association_signatory="B. Durand")
     assert refusal.value.code == "over_ceiling"
     assert "plafond" in refusal.value.message
     assert Donation.objects.count() == 0

@@ -60,7 +60,7 @@ def handed_over(buyer, member, devices):
     offer = offered(devices, buyer)
     claim = services.claim_offer(offer=offer, association=member.association_membership.association, actor=member)
     services.approve_claim(claim=claim, actor=buyer)
-    return services.hand_over(claim=claim, actor=buyer, owner_signatory="Alice Dupont, DSI",
+    return services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs",
                               association_signatory="Bruno Durand, président")
 
 
@@ -77,7 +77,7 @@ def test_the_agreement_lists_devices_serials_values_certificates_parties_and_has
     assert donation.number in text
     assert "Solidarité Numérique" in text
     assert "L. 3212-2" in text and "L. 3212-3" in text
-    assert "Alice Dupont" in text and "Bruno Durand" in text
+    assert "Paul Bernard" in text and "Bruno Durand" in text
 
 
 def test_the_agreement_hash_covers_the_device_list(buyer, member):

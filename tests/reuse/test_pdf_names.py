@@ -37,7 +37,9 @@ def test_certificate_prints_an_operator_name_outside_windows_1252(tech):
     assert embedded and all("DejaVu" in name or "Prolonge" in name for name in embedded)
 
 
-def test_agreement_prints_signatories_outside_windows_1252(buyer, member):
+def test_agreement_prints_signatories_outside_windows_1252(buyer, member, settings):
+    settings.PROLONGE = {**settings.PROLONGE, "SIGNATORIES": [
+        {"key": "maire", "name": "Trần Thị Hương", "role": "Maire", "delegation": "élection du 5 juillet 2020"}]}
     offer = offered([retired_device()], buyer)
     claim = services.claim_offer(offer=offer, association=member.association_membership.association, actor=member)
     services.approve_claim(claim=claim, actor=buyer)

@@ -35,7 +35,7 @@ def world(buyer):
     other_offer = offered([secret_device()], buyer)
     claim_b = services.claim_offer(offer=offer, association=b, actor=member_b, quantity=1)
     services.approve_claim(claim=claim_b, actor=buyer)
-    donation_b = services.hand_over(claim=claim_b, actor=buyer, owner_signatory="X", association_signatory="Y")
+    donation_b = services.hand_over(claim=claim_b, actor=buyer, owner_signatory="dgs", association_signatory="Y")
     services.request_follow_ups(today=donation_b.follow_up_due)
     pending_b = services.claim_offer(offer=other_offer, association=b, actor=member_b)
     claim_a = services.claim_offer(offer=offer, association=a, actor=member_a, quantity=1)

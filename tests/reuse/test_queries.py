@@ -24,7 +24,7 @@ def test_follow_up_totals_sum_donations_and_answers(buyer, member):
     offer = offered([retired_device(), retired_device()], buyer)
     claim = services.claim_offer(offer=offer, association=member.association_membership.association, actor=member)
     services.approve_claim(claim=claim, actor=buyer)
-    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="A", association_signatory="B")
+    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs", association_signatory="B")
     services.record_follow_up(donation=donation, actor=member, beneficiaries=30, devices_in_use=2)
     totals = queries.follow_up_totals(year=donation.handed_over_at.year)
     assert totals["donations"] == 1 and totals["devices"] == 2 and totals["associations"] == 1

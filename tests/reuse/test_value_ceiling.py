@@ -121,7 +121,7 @@ def test_service_stores_a_justified_declared_value_and_the_agreement_prints_it(b
     line = claim.lines.get()
     assert (line.value_source, line.value_justification) == ("declared", JUSTIFICATION)
     services.approve_claim(claim=claim, actor=buyer)
-    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="A. Dupont",
+    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs",
                                   association_signatory="B. Durand")
     donation.agreement.open("rb")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(donation.agreement.read())).pages)
@@ -135,7 +135,7 @@ def test_the_agreement_names_the_book_value_and_its_basis(buyer, member):
     offer = offered([old_laptop()], buyer)
     claim = services.claim_offer(offer=offer, association=association_of(member), actor=member)
     services.approve_claim(claim=claim, actor=buyer)
-    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="A. Dupont",
+    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs",
                                   association_signatory="B. Durand")
     donation.agreement.open("rb")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(donation.agreement.read())).pages)
@@ -239,7 +239,7 @@ def test_the_donation_guard_refuses_a_low_value_written_around_the_service(buyer
     claim = services.claim_offer(offer=offer, association=association_of(member), actor=member)
     services.approve_claim(claim=claim, actor=buyer)
     with pytest.raises(lifecycle.TransitionRefused) as refusal:
-        services.hand_over(claim=claim, actor=buyer, owner_signatory="A. Dupont", association_signatory="B. Durand")
+        services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs", association_signatory="B. Durand")
     assert refusal.value.code == "over_ceiling"
     assert "864,15" in refusal.value.message
     device.refresh_from_db()

@@ -68,7 +68,7 @@ def test_the_whole_claim_flow_through_the_pages(client, buyer, member, offer):
     claim.refresh_from_db()
     assert claim.status == Claim.Status.READY
     response = client.post(reverse("reuse:claim-action", args=[claim.pk, "handover"]), {
-        "owner_signatory": "A. Dupont", "association_signatory": "B. Durand", "confirmed": "1"})
+        "owner_signatory": "dgs", "licence_status": "free", "association_signatory": "B. Durand", "confirmed": "1"})
     donation = Donation.objects.get()
     assert response["Location"] == donation.get_absolute_url()
 
@@ -202,7 +202,7 @@ def test_a_member_answers_the_follow_up(client, buyer, member, offer):
 
     claim = services.claim_offer(offer=offer, association=member.association_membership.association, actor=member)
     services.approve_claim(claim=claim, actor=buyer)
-    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="A", association_signatory="B")
+    donation = services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs", association_signatory="B")
     services.request_follow_ups(today=donation.follow_up_due)
     client.force_login(member)
     assert reverse("reuse:follow-up", args=[donation.pk]) in client.get(reverse("reuse:donation-list")).content.decode()

@@ -164,7 +164,7 @@ def test_claims_within_the_delay_do_not_expire(offer, member, buyer):
 def test_handover_records_the_donation_and_its_agreement(offer, member, buyer):
     result = claim(offer, member)
     services.approve_claim(claim=result, actor=buyer)
-    donation = services.hand_over(claim=result, actor=buyer, owner_signatory="A. Dupont, DSI",
+    donation = services.hand_over(claim=result, actor=buyer, owner_signatory="dgs",
                                   association_signatory="B. Durand, présidente")
     assert donation.number == f"CES-{timezone.now():%Y}-{result.pk:05d}"
     assert donation.total_value == sum(line.value_at_transfer for line in result.lines.all())
@@ -183,7 +183,7 @@ def test_handover_sets_the_follow_up_six_months_later(offer, member, buyer):
     result = claim(offer, member)
     services.approve_claim(claim=result, actor=buyer)
     when = timezone.make_aware(dt.datetime(2025, 8, 31, 10))
-    donation = services.hand_over(claim=result, actor=buyer, owner_signatory="A", association_signatory="B",
+    donation = services.hand_over(claim=result, actor=buyer, owner_signatory="dgs", association_signatory="B",
                                   handed_over_at=when)
     assert donation.follow_up_due == dt.date(2026, 2, 28)
 
@@ -191,7 +191,7 @@ def test_handover_sets_the_follow_up_six_months_later(offer, member, buyer):
 def test_a_requested_claim_cannot_be_handed_over(offer, member, buyer):
     result = claim(offer, member)
     with pytest.raises(ClaimConflict):
-        services.hand_over(claim=result, actor=buyer, owner_signatory="A", association_signatory="B")
+        services.hand_over(claim=result, actor=buyer, owner_signatory="dgs", association_signatory="B")
     assert Donation.objects.count() == 0
 
 
@@ -199,5 +199,5 @@ def test_devices_without_storage_are_handed_over_without_erasure(buyer, member):
     offer = offered([retired_device(storage=False)], buyer)
     result = claim(offer, member)
     services.approve_claim(claim=result, actor=buyer)
-    donation = services.hand_over(claim=result, actor=buyer, owner_signatory="A", association_signatory="B")
+    donation = services.hand_over(claim=result, actor=buyer, owner_signatory="dgs", association_signatory="B")
     assert donation.agreement_lines()[0][1] == []

@@ -26,15 +26,15 @@ def esus_member(**dates):
 
 def test_the_migration_fills_items_ceilings_recipients_and_evidence():
     facts = {c.slug: (c.cg3p_item, c.ceiling_article, c.recipient_kind) for c in EligibilityCategory.objects.all()}
-    assert facts["esus"] == ("3", "CG3P art. D. 3212-3", "esus")
-    assert facts["public-utility"] == ("3", "CG3P art. D. 3212-3", "association")
-    assert facts["staff"] == ("5", "CG3P art. D. 3212-4", "staff")
+    assert facts["esus"] == ("3", "art. D. 3212-3", "esus")
+    assert facts["public-utility"] == ("3", "art. D. 3212-3", "association")
+    assert facts["staff"] == ("5", "art. D. 3212-4", "staff")
     assert facts["assistance-deprived"][:1] == ("2",) and "6 avril 2021" in facts["assistance-deprived"][1]
     assert facts["foundation-deprived"][0] == "2" and facts["foundation-deprived"][2] == "foundation"
     assert all(c.evidence_required for c in EligibilityCategory.objects.all())
     assert "ESUS" in EligibilityCategory.objects.get(slug="esus").evidence_required
     assert EligibilityCategory.objects.get(slug="esus").legal_reference == (
-        "CG3P art. L. 3212-2, 3° ; plafond : CG3P art. D. 3212-3"
+        "CG3P art. L. 3212-2, 3° ; plafond : art. D. 3212-3"
     )
 
 

@@ -14,7 +14,7 @@ def donation(buyer, member):
     offer = offered([retired_device(), retired_device()], buyer)
     claim = services.claim_offer(offer=offer, association=member.association_membership.association, actor=member)
     services.approve_claim(claim=claim, actor=buyer)
-    return services.hand_over(claim=claim, actor=buyer, owner_signatory="A", association_signatory="B")
+    return services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs", association_signatory="B")
 
 
 def test_follow_ups_are_asked_once_when_due(donation, django_capture_on_commit_callbacks, mailoutbox):
