@@ -257,6 +257,7 @@ def transition(
     data=None,
     check_permission=False,
     workflow=None,
+    keep_assignee=False,
     **context,
 ):
     """Move ``device`` to ``to_status`` and journal it, atomically, under a row lock.
@@ -264,7 +265,9 @@ def transition(
     ``expected_status`` is the status the caller saw (the form or API client): if the device
     changed meanwhile the call is refused with TransitionConflict rather than applied to a
     state nobody looked at. ``workflow`` names the procedure calling (``Workflow``): the statuses
-    of ``WORKFLOWS`` are refused without it. Extra keyword arguments (``value``, ``claim_id``…) are passed to
+    of ``WORKFLOWS`` are refused without it. Back in stock, nobody holds the device: the assignee
+    is cleared and the event keeps who held it (``previous_assignee``), unless ``keep_assignee``
+    (a redeployment passes through ``in_stock`` with the assignee it has just given). Extra keyword arguments (``value``, ``claim_id``…) are passed to
     the guards and stored in the event's details. Returns the written Event.
     """
     if check_permission and not can_transition(actor):
@@ -278,9 +281,16 @@ def transition(
     check_transition(locked, to_status, context, workflow=workflow)
     now = timezone.now()
     from_status = locked.status
-    Device.objects.filter(pk=locked.pk).update(status=to_status, status_changed_at=now, updated_at=now)
-    device.status, device.status_changed_at = to_status, now
+    changes = {"status": to_status, "status_changed_at": now, "updated_at": now}
     details = dict(data or {})
+    if to_status == S.IN_STOCK and locked.assignee and not keep_assignee:
+        changes["assignee"] = ""
+        details["previous_assignee"] = locked.assignee
+        details["changes"] = {"assignee": [locked.assignee, ""]}
+    Device.objects.filter(pk=locked.pk).update(**changes)
+    device.status, device.status_changed_at = to_status, now
+    if "assignee" in changes:
+        device.assignee = ""
     details.update({key: _jsonable(value) for key, value in context.items()})
     return journal.record(
         locked, kind, from_status=from_status, to_status=to_status, actor=actor, at=now, note=note,
