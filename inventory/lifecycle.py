@@ -267,8 +267,9 @@ def transition(
     state nobody looked at. ``workflow`` names the procedure calling (``Workflow``): the statuses
     of ``WORKFLOWS`` are refused without it. Back in stock, nobody holds the device: the assignee
     is cleared and the event keeps who held it (``previous_assignee``), unless ``keep_assignee``
-    (a redeployment passes through ``in_stock`` with the assignee it has just given). Extra keyword arguments (``value``, ``claim_id``…) are passed to
-    the guards and stored in the event's details. Returns the written Event.
+    (a redeployment passes through ``in_stock`` with the assignee it has just given). Extra keyword
+    arguments (``value``, ``claim_id``…) are passed to the guards and stored in the event's details.
+    Returns the written Event.
     """
     if check_permission and not can_transition(actor):
         raise PermissionDenied(_("You may not change the status of devices."))

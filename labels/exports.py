@@ -40,10 +40,7 @@ def _sightings(section, queryset):
     for tag, maker, model, status, previous, site, seen_at, by, method, decision in (
         queryset.values_list(*SIGHTING_FIELDS).iterator(chunk_size=exports.CHUNK_SIZE)
     ):
-        if section == "found_elsewhere":
-            decision = decision or "open"
-        else:
-            decision = None
+        decision = (decision or "open") if section == "found_elsewhere" else None
         yield (section, tag, f"{maker} {model}", status, previous, site, seen_at, by, method, decision)
 
 

@@ -62,8 +62,9 @@ def test_each_nasty_row_gets_its_exact_french_error(laptops):
     report = run("template_nasty.csv", create_missing=True)
     assert errors_by_row(report) == {
         5: ("date_achat", "Date « 31/02/2020 » invalide\u00a0: ce jour n'existe pas."),
-        6: ("numero_serie", "Le numéro de série « 1.23E+11 » a été abrégé par un tableur (notation scientifique)\u00a0: "
-                            "ses chiffres sont perdus\u202f; mettez la colonne au format texte et exportez à nouveau."),
+        6: ("numero_serie", "Le numéro de série « 1.23E+11 » a été abrégé par un tableur "
+                            "(notation scientifique)\u00a0: ses chiffres sont perdus\u202f; mettez la colonne "
+                            "au format texte et exportez à nouveau."),
         7: ("numero_inventaire", "Le numéro d'inventaire GAM-000001 figure deux fois dans le fichier "
                                  "(d'abord ligne 2)."),
         10: ("statut", "Le statut « Au grenier » n'est pas dans la table des statuts du profil "
@@ -122,8 +123,8 @@ def test_a_glpi_export_with_french_headers(laptops):
     report = run("glpi_computers.csv", profile="glpi", create_missing=True)
     assert report.ignored_columns == ["Nom", "Entité", "Durée d'amortissement"]
     assert errors_by_row(report) == {4: ("Statut", "Le statut « En réparation » (En réparation) ne s'obtient que par "
-                                                   "son circuit (réparation, offre, demande)\u00a0: faites-le correspondre "
-                                                   "à un autre statut.")}
+                                                   "son circuit (réparation, offre, demande)\u00a0: "
+                                                   "faites-le correspondre à un autre statut.")}
     device = Device.objects.get(asset_tag="GAM-000201")
     assert device.model.category == laptops  # GLPI type "Portable" → laptop
     assert (device.serial_number, device.manufacturer, device.assignee) == ("7XK2F33", "Dell Inc.", "m.durand")
@@ -169,8 +170,8 @@ def test_an_xlsx_with_numeric_serials_and_real_dates(laptops, tmp_path):
 def test_unknown_references_are_errors_unless_create_missing(laptops):
     report = run("glpi_computers.csv", profile="glpi", mode=services.DRY_RUN)
     messages = {message for _row, _column, message in report.errors}
-    assert "Modèle inconnu\u00a0: « Dell Inc. Latitude 7420 »\u202f; créez-le d'abord ou cochez « créer ce qui manque »." \
-        in messages
+    assert ("Modèle inconnu\u00a0: « Dell Inc. Latitude 7420 »\u202f; créez-le d'abord ou cochez "
+            "« créer ce qui manque ».") in messages
     assert "Service inconnu\u00a0: « Finances »." in messages
     assert Device.objects.count() == 0
 
@@ -232,7 +233,8 @@ def test_the_valid_only_run_writes_999_and_hands_back_the_bad_one(thousand, tmp_
     assert Event.objects.filter(kind=Event.Kind.IMPORTED).count() == 999
     rows = list(csv.reader(io.StringIO(rejected.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["erreurs", "ligne", "numero_inventaire"]
-    assert rows[1][:3] == ["date_achat\u00a0: Date « 31/02/2021 » invalide\u00a0: ce jour n'existe pas.", "502", "GAM-000500"]
+    assert rows[1][:3] == ["date_achat\u00a0: Date « 31/02/2021 » invalide\u00a0: ce jour n'existe pas.", "502",
+                           "GAM-000500"]
     assert len(rows) == 2
 
 
