@@ -157,12 +157,14 @@ class BulkActionForm(forms.Form):
     """What to do with the devices ticked on the list (issue 13): print, move, change status."""
 
     LABELS = "labels"
+    PLAN = "plan"
     MOVE = "move"
     STATUSES = (Status.IN_STOCK, Status.IN_SERVICE, Status.RETIRED)
     LIMIT = 500  # the largest page of the list
 
     action = forms.ChoiceField(label=_("With the selected devices"), choices=[
         (LABELS, _("Print their labels")),
+        (PLAN, _("Plan their replacement")),
         (MOVE, _("Move them to a site")),
         (Status.IN_STOCK, _("Put back in stock")),
         (Status.IN_SERVICE, _("Put in service")),

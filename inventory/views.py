@@ -59,9 +59,11 @@ def device_bulk(request):
         return redirect(back)
     action = form.data.get("action")
     devices = list(Device.objects.filter(pk__in=ids).select_related("model", "site").order_by("asset_tag"))
+    tags = ",".join(device.asset_tag for device in devices)
     if action == BulkActionForm.LABELS:
-        tags = ",".join(device.asset_tag for device in devices)
         return redirect(f"{reverse('labels:print')}?{urlencode({'tags': tags})}")
+    if action == BulkActionForm.PLAN:  # the renewal form takes the device list's filters
+        return redirect(f"{reverse('review:renewal-plan')}?{urlencode({'tags': tags})}")
     permission = "inventory.change_device" if action == BulkActionForm.MOVE else "inventory.transition_device"
     if not request.user.has_perm(permission):
         raise PermissionDenied

@@ -146,3 +146,28 @@ def test_a_bulk_move_and_its_confirmation_cost_a_constant_number_of_queries(tech
     with django_assert_max_num_queries(14):
         assert tech_client.post(BULK, {"device": _ids(devices), "action": "move", "confirmed": "1",
                                        "site": target.pk}).status_code == 302
+
+
+def test_planning_the_replacement_of_a_selection_opens_the_renewal_form_for_those_devices(procurement):
+    first, second = DeviceFactory(asset_tag="GAM-000011"), DeviceFactory(asset_tag="GAM-000012")
+    DeviceFactory()
+    client = Client()
+    client.force_login(procurement)
+    assert '<option value="plan">' in client.get("/devices/").content.decode()
+    response = client.post(BULK, {"device": _ids([first, second]), "action": "plan"})
+    assert response["Location"] == reverse("review:renewal-plan") + "?tags=GAM-000011%2CGAM-000012"
+    form = client.get(response["Location"])
+    assert form.status_code == 200 and form.context["matching"] == 2
+
+
+def test_the_tags_filter_selects_a_list_of_devices(tech_client):
+    DeviceFactory(asset_tag="GAM-000021")
+    DeviceFactory(asset_tag="GAM-000022")
+    DeviceFactory(asset_tag="GAM-000023")
+    html = tech_client.get("/devices/", {"tags": "gam-000021, GAM-000023"}).content.decode()
+    assert "GAM-000021" in html and "GAM-000023" in html and "GAM-000022" not in html
+
+
+def test_technicians_are_not_offered_the_renewal_plan(tech_client):
+    DeviceFactory()
+    assert '<option value="plan">' not in tech_client.get("/devices/").content.decode()
