@@ -94,7 +94,9 @@ def _record(request, campaign, form):
                              "seen": campaign.sightings.count()},
                             status=200 if any(r["ok"] for r in results) else 400)
     for result in results:
-        level = messages.success if result["ok"] else messages.error
+        level = messages.error
+        if result["ok"]:
+            level = messages.warning if result.get("discrepancy") else messages.success
         level(request, result["message"])
         if result.get("warning"):
             messages.warning(request, result["warning"])
