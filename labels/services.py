@@ -100,7 +100,8 @@ def record_sighting(*, campaign, code, site=None, actor=None, method=Sighting.Me
     existing = (Sighting.objects.filter(campaign=campaign, device=device)
                 .select_related("site", "previous_site").first())
     if existing is not None and existing.site_id == site.pk:
-        return SightingResult(existing, created=False, moved=False, discrepancy=not existing.is_in_place(),
+        open_discrepancy = not existing.is_in_place() and existing.decision == Sighting.Decision.OPEN
+        return SightingResult(existing, created=False, moved=False, discrepancy=open_discrepancy,
                               message=_("%(tag)s was already recorded here.") % {"tag": tag})
 
     now = timezone.now()
