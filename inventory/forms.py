@@ -151,3 +151,30 @@ class DeviceEditForm(DeviceForm):
 
     def changed_fields(self):
         return {name: self.cleaned_data[name] for name in self.changed_data if name in self._meta.fields}
+
+
+class BulkActionForm(forms.Form):
+    """What to do with the devices ticked on the list (issue 13): print, move, change status."""
+
+    LABELS = "labels"
+    PLAN = "plan"
+    MOVE = "move"
+    STATUSES = (Status.IN_STOCK, Status.IN_SERVICE, Status.RETIRED)
+    LIMIT = 500  # the largest page of the list
+
+    action = forms.ChoiceField(label=_("With the selected devices"), choices=[
+        (LABELS, _("Print their labels")),
+        (PLAN, _("Plan their replacement")),
+        (MOVE, _("Move them to a site")),
+        (Status.IN_STOCK, _("Put back in stock")),
+        (Status.IN_SERVICE, _("Put in service")),
+        (Status.RETIRED, _("Retire")),
+    ])
+    site = SiteField(label=_("New site"), required=False)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.MOVE and self.data.get("confirmed") == "1" and not data.get("site"):
+            self.add_error("site", _("Choose the site to move them to."))
+        return data

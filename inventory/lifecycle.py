@@ -20,7 +20,7 @@ from .models import Device, Event, Ownership, Status
 __all__ = [
     "EDGE_WORKFLOWS", "EXIT_ROUTES", "GONE", "OWNED_ONLY", "TERMINAL", "TRANSITIONS", "WORKFLOWS", "WORKFLOW_ONLY",
     "Workflow", "TransitionConflict", "TransitionRefused", "available_transitions",
-    "can_transition", "check_transition", "register_guard", "status_label", "transition",
+    "can_transition", "check_transition", "register_guard", "status_label", "transition", "transition_many",
 ]
 
 S = Status
@@ -260,6 +260,7 @@ def transition(
     data=None,
     check_permission=False,
     workflow=None,
+    keep_assignee=False,
     **context,
 ):
     """Move ``device`` to ``to_status`` and journal it, atomically, under a row lock.
@@ -267,8 +268,11 @@ def transition(
     ``expected_status`` is the status the caller saw (the form or API client): if the device
     changed meanwhile the call is refused with TransitionConflict rather than applied to a
     state nobody looked at. ``workflow`` names the procedure calling (``Workflow``): the statuses
-    of ``WORKFLOWS`` are refused without it. Extra keyword arguments (``value``, ``claim_id``…) are passed to
-    the guards and stored in the event's details. Returns the written Event.
+    of ``WORKFLOWS`` are refused without it. Back in stock, nobody holds the device: the assignee
+    is cleared and the event keeps who held it (``previous_assignee``), unless ``keep_assignee``
+    (a redeployment passes through ``in_stock`` with the assignee it has just given). Extra keyword
+    arguments (``value``, ``claim_id``…) are passed to the guards and stored in the event's details.
+    Returns the written Event.
     """
     if check_permission and not can_transition(actor):
         raise PermissionDenied(_("You may not change the status of devices."))
@@ -281,14 +285,62 @@ def transition(
     check_transition(locked, to_status, context, workflow=workflow)
     now = timezone.now()
     from_status = locked.status
-    Device.objects.filter(pk=locked.pk).update(status=to_status, status_changed_at=now, updated_at=now)
-    device.status, device.status_changed_at = to_status, now
+    changes = {"status": to_status, "status_changed_at": now, "updated_at": now}
     details = dict(data or {})
+    if to_status == S.IN_STOCK and locked.assignee and not keep_assignee:
+        changes["assignee"] = ""
+        details["previous_assignee"] = locked.assignee
+        details["changes"] = {"assignee": [locked.assignee, ""]}
+    Device.objects.filter(pk=locked.pk).update(**changes)
+    device.status, device.status_changed_at = to_status, now
+    if "assignee" in changes:
+        device.assignee = ""
     details.update({key: _jsonable(value) for key, value in context.items()})
     return journal.record(
         locked, kind, from_status=from_status, to_status=to_status, actor=actor, at=now, note=note,
         repair=repair, data=details,
     )
+
+
+@transaction.atomic
+def transition_many(devices, to_status, *, actor=None, note="", expected=None, check_permission=False):
+    """Move several devices to ``to_status``, all or none, with one journal event each.
+
+    The same rules as ``transition()`` (table, workflows, ownership, guards) are checked on every
+    locked row before anything is written; one refusal refuses the lot. ``expected`` maps device
+    ids to the status the person saw (a changed device is a TransitionConflict). Back in stock,
+    the assignee is cleared as by ``transition()``. A constant number of queries (plus what the
+    guards read). Returns the number of devices changed.
+    """
+    if check_permission and not can_transition(actor):
+        raise PermissionDenied(_("You may not change the status of devices."))
+    ids = {device.pk for device in devices}
+    locked = list(Device.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if len(locked) != len(ids):
+        raise TransitionConflict(_("Some of these devices no longer exist. Reload the page and try again."))
+    for device in locked:
+        seen = (expected or {}).get(device.pk)
+        if seen and device.status != seen:
+            raise TransitionConflict(
+                _("%(tag)s changed meanwhile: it is now “%(status)s”. Reload the page and try again.")
+                % {"tag": device.asset_tag, "status": status_label(device.status)}
+            )
+        check_transition(device, to_status)
+    now = timezone.now()
+    held = [device for device in locked if to_status == S.IN_STOCK and device.assignee]
+    Device.objects.filter(pk__in=ids).update(status=to_status, status_changed_at=now, updated_at=now)
+    if held:
+        Device.objects.filter(pk__in=[device.pk for device in held]).update(assignee="")
+    released = {device.pk for device in held}
+    journal.record_many(
+        journal.event(
+            device, Event.Kind.STATUS, actor=actor, at=now, note=note, from_status=device.status, to_status=to_status,
+            data={"previous_assignee": device.assignee, "changes": {"assignee": [device.assignee, ""]}}
+            if device.pk in released else None,
+        )
+        for device in locked
+    )
+    return len(locked)
 
 
 def _jsonable(value):

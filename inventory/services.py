@@ -8,13 +8,14 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import journal
 from .models import Device, Event, Site, normalize_asset_tag
 
 # The write verbs of the register (docs/architecture.md, "Where is each verb").
-__all__ = ["add_note", "assign_device", "move_device", "register_device", "update_device"]
+__all__ = ["add_note", "assign_device", "move_device", "move_devices", "register_device", "update_device"]
 
 TRACKED_FIELDS = (
     "site",
@@ -83,6 +84,24 @@ def move_device(*, device, site, actor=None, note=""):
         if site is None:
             raise ValidationError({"site": _("This site does not exist.")})
     return update_device(device=device, actor=actor, note=note, site=site)
+
+
+@transaction.atomic
+def move_devices(*, devices, site, actor=None, note=""):
+    """Move several devices to one site, all or none: one ``moved`` event per device that changes."""
+    if not isinstance(site, Site):
+        raise ValidationError({"site": _("This site does not exist.")})
+    ids = {device.pk for device in devices}
+    locked = list(Device.objects.select_for_update().filter(pk__in=ids).select_related("site").order_by("pk"))
+    moving = [device for device in locked if device.site_id != site.pk]
+    now = timezone.now()
+    Device.objects.filter(pk__in=[device.pk for device in moving]).update(site=site, updated_at=now)
+    journal.record_many(
+        journal.event(device, Event.Kind.MOVED, actor=actor, at=now, note=note,
+                      data={"changes": {"site": [str(device.site or ""), str(site)]}})
+        for device in moving
+    )
+    return len(moving)
 
 
 def assign_device(*, device, assignee="", department=None, actor=None, note=""):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("devices/export.xlsx", views.device_export_xlsx, name="device-export-xlsx"),
     path("devices/journal.csv", views.journal_export, name="journal-export"),
     path("devices/new/", views.device_create, name="device-create"),
+    path("devices/bulk/", views.device_bulk, name="device-bulk"),
     path("devices/<tag:asset_tag>/", views.device_detail, name="device-detail"),
     path("devices/<tag:asset_tag>/edit/", views.device_edit, name="device-edit"),
     path("devices/<tag:asset_tag>/transition/", views.device_transition, name="device-transition"),

@@ -1,20 +1,22 @@
 import mimetypes
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.confirm import confirm_first
 from config.keyset import keyset_page
 from config.roles import require_staff
-from config.web import add_service_errors, filtered_rows, protected_file_response, query_without_page
+from config.web import add_service_errors, filtered_rows, protected_file_response, query_without_page, safe_next
 
 from . import exports, footprint, lifecycle, queries, services
 from .filters import DeviceFilterSet
-from .forms import DeviceEditForm, DeviceForm, TransitionForm
-from .models import Event, Status, normalize_asset_tag
+from .forms import BulkActionForm, DeviceEditForm, DeviceForm, TransitionForm
+from .models import Device, Event, Status, normalize_asset_tag
 from .panels import panels_for
 
 PAGE_SIZES = (25, 50, 100, 500)
@@ -42,6 +44,77 @@ def device_list(request):
             "page_sizes": PAGE_SIZES,
         },
     )
+
+
+@require_POST
+def device_bulk(request):
+    """Act on the devices ticked on the list: print their labels, or (after a confirmation page that
+    lists them) move them or change their status, all or none, one journal event per device."""
+    require_staff(request)
+    back = safe_next(request.POST.get("next")) or reverse("inventory:device-list")
+    ids = list(dict.fromkeys(int(pk) for pk in request.POST.getlist("device") if pk.isdigit()))
+    form = BulkActionForm(request.POST)
+    if not ids or len(ids) > BulkActionForm.LIMIT:
+        messages.error(request, _("Tick between 1 and %(n)s devices.") % {"n": BulkActionForm.LIMIT})
+        return redirect(back)
+    if "action" in form.errors:
+        messages.error(request, _("Choose what to do with the selected devices."))
+        return redirect(back)
+    action = form.data.get("action")
+    devices = list(Device.objects.filter(pk__in=ids).select_related("model", "site").order_by("asset_tag"))
+    tags = ",".join(device.asset_tag for device in devices)
+    if action == BulkActionForm.LABELS:
+        return redirect(f"{reverse('labels:print')}?{urlencode({'tags': tags})}")
+    if action == BulkActionForm.PLAN:  # the renewal form takes the device list's filters
+        return redirect(f"{reverse('review:renewal-plan')}?{urlencode({'tags': tags})}")
+    permission = "inventory.change_device" if action == BulkActionForm.MOVE else "inventory.transition_device"
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    refused = {} if action == BulkActionForm.MOVE else _refusals(devices, action)
+    eligible = [device for device in devices if device.pk not in refused]
+    if request.POST.get("confirmed") == "1" and form.is_valid() and eligible:
+        data = form.cleaned_data
+        try:
+            if action == BulkActionForm.MOVE:
+                count = services.move_devices(devices=eligible, site=data["site"], actor=request.user,
+                                              note=data["note"])
+                message = _("%(n)s devices moved to %(site)s.") % {"n": count, "site": data["site"].full_name}
+            else:
+                count = lifecycle.transition_many(eligible, action, actor=request.user, note=data["note"],
+                                                  expected=_seen_statuses(request), check_permission=True)
+                message = _("%(n)s devices now “%(status)s”.") % {"n": count, "status": lifecycle.status_label(action)}
+        except (lifecycle.TransitionRefused, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", None) or [error.message]))
+        else:
+            messages.success(request, message)
+            return redirect(back)
+    return render(request, "inventory/device_bulk_confirm.html", {
+        "form": form, "action": action, "action_label": dict(form.fields["action"].choices)[action],
+        "rows": [(device, refused.get(device.pk, "")) for device in devices], "refused": refused,
+        "eligible": eligible, "next": back,
+        "is_move": action == BulkActionForm.MOVE,
+    })
+
+
+def _refusals(devices, to_status):
+    """Device id → why it cannot go to ``to_status`` (the rules of ``lifecycle``), for the page."""
+    refused = {}
+    for device in devices:
+        try:
+            lifecycle.check_transition(device, to_status)
+        except lifecycle.TransitionRefused as error:
+            refused[device.pk] = error.message
+    return refused
+
+
+def _seen_statuses(request):
+    """The statuses the confirmation page showed (``seen=<id>:<status>``)."""
+    seen = {}
+    for value in request.POST.getlist("seen"):
+        pk, _sep, status = value.partition(":")
+        if pk.isdigit() and status in Status.values:
+            seen[int(pk)] = status
+    return seen
 
 
 def _sort_key(filterset):

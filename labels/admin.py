@@ -60,7 +60,7 @@ class AuditCampaignAdmin(admin.ModelAdmin):
 class SightingAdmin(admin.ModelAdmin):
     """Sightings are recorded by scanning (journal events go with them): read-only here."""
 
-    list_display = ["device", "campaign", "site", "previous_site", "seen_at", "seen_by", "method"]
+    list_display = ["device", "campaign", "site", "previous_site", "seen_at", "seen_by", "method", "decision"]
     list_filter = ["method", "campaign"]
     search_fields = ["device__asset_tag"]
     list_select_related = ["device", "campaign", "site", "previous_site", "seen_by"]

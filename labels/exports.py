@@ -1,7 +1,8 @@
 """The audit report as CSV (``config.exports``: dialects, trailer, formula neutralisation).
 
 One line per device: seen in place, found elsewhere, missing; read as tuples from the
-report's own querysets.
+report's own querysets. A device found elsewhere carries the decision on its discrepancy
+(``open`` while nobody has decided, ``moved`` or ``kept``).
 """
 
 from itertools import chain
@@ -16,6 +17,9 @@ from .models import Sighting
 
 SECTIONS = {"seen": _("Seen in place"), "found_elsewhere": _("Found elsewhere"), "missing": _("Missing")}
 
+DECISIONS = {"open": Sighting.Decision.OPEN.label, "moved": Sighting.Decision.MOVED.label,
+             "kept": Sighting.Decision.KEPT.label}
+
 COLUMNS = [
     exports.Column("section", _("section"), "choice", SECTIONS),
     exports.Column("asset_tag", _("asset tag")),
@@ -26,22 +30,24 @@ COLUMNS = [
     exports.Column("seen_at", _("seen"), "datetime"),
     exports.Column("seen_by", _("seen by")),
     exports.Column("read_with", _("read with"), "choice", dict(Sighting.Method.choices)),
+    exports.Column("decision", _("decision"), "choice", DECISIONS),
 ]
 SIGHTING_FIELDS = ("device__asset_tag", "device__model__manufacturer", "device__model__name", "device__status",
-                   "previous_site__full_name", "site__full_name", "seen_at", "seen_by__username", "method")
+                   "previous_site__full_name", "site__full_name", "seen_at", "seen_by__username", "method", "decision")
 
 
 def _sightings(section, queryset):
-    for tag, maker, model, status, previous, site, seen_at, by, method in (
+    for tag, maker, model, status, previous, site, seen_at, by, method, decision in (
         queryset.values_list(*SIGHTING_FIELDS).iterator(chunk_size=exports.CHUNK_SIZE)
     ):
-        yield (section, tag, f"{maker} {model}", status, previous, site, seen_at, by, method)
+        decision = (decision or "open") if section == "found_elsewhere" else None
+        yield (section, tag, f"{maker} {model}", status, previous, site, seen_at, by, method, decision)
 
 
 def _missing(queryset):
     rows = queryset.values_list("asset_tag", "model__manufacturer", "model__name", "status", "site__full_name")
     for tag, maker, model, status, site in rows.iterator(chunk_size=exports.CHUNK_SIZE):
-        yield ("missing", tag, f"{maker} {model}", status, site, None, None, None, None)
+        yield ("missing", tag, f"{maker} {model}", status, site, None, None, None, None, None)
 
 
 def campaign_report_csv(request, campaign):

@@ -160,14 +160,21 @@ class AuditCampaign(models.Model):
 class Sighting(models.Model):
     """A device seen during a campaign: where, by whom, when, and how it was read.
 
-    One row per device and campaign: scanning again in another room updates the row (the
-    journal keeps both moves).
+    One row per device and campaign: scanning again in another room updates the row. Seen
+    outside the site the register has (``previous_site``), the sighting is a *discrepancy*: the
+    register is not changed until someone decides (``decision``: moved there, or kept where it
+    is registered).
     """
 
     class Method(models.TextChoices):
         CAMERA = "camera", _("Phone camera")
         PHOTO = "photo", _("Photo")
         KEYBOARD = "keyboard", _("Scanner or keyboard")
+
+    class Decision(models.TextChoices):
+        OPEN = "", _("To decide")
+        MOVED = "moved", _("Moved where it was seen")
+        KEPT = "kept", _("Kept at its registered site")
 
     campaign = models.ForeignKey(AuditCampaign, on_delete=models.CASCADE, related_name="sightings",
                                  verbose_name=_("campaign"))
@@ -176,13 +183,18 @@ class Sighting(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("seen at"))
     previous_site = models.ForeignKey(
         Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("registered site before"),
+        verbose_name=_("registered site"),
     )
     seen_at = models.DateTimeField(_("seen"), default=timezone.now)
     seen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                 blank=True, related_name="+", verbose_name=_("seen by"))
     method = models.CharField(_("read with"), max_length=10, choices=Method.choices,
                               default=Method.KEYBOARD)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True,
+                                default=Decision.OPEN)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("decided by"))
 
     class Meta:
         verbose_name = _("sighting")
@@ -192,6 +204,8 @@ class Sighting(models.Model):
             models.UniqueConstraint(fields=["campaign", "device"], name="sighting_one_per_campaign"),
             models.CheckConstraint(condition=Q(method__in=["camera", "photo", "keyboard"]),
                                    name="sighting_method_valid"),
+            models.CheckConstraint(condition=Q(decision__in=["", "moved", "kept"]),
+                                   name="sighting_decision_valid"),
         ]
         indexes = [models.Index(fields=["seen_at"])]
 
@@ -202,3 +216,7 @@ class Sighting(models.Model):
     def was_elsewhere(self):
         """The register had the device at another site when it was seen."""
         return self.previous_site_id != self.site_id
+
+    def is_in_place(self):
+        """Seen where the register has it, or in a room of that site (a more precise location)."""
+        return self.previous_site is not None and self.site.path.startswith(self.previous_site.path)

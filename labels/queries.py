@@ -50,9 +50,9 @@ def seen_in_place(campaign):
 def found_elsewhere(campaign):
     """Devices seen somewhere else than the register said.
 
-    Two cases: seen in this campaign but registered elsewhere (the register was corrected), and,
-    for a site campaign, devices registered here but seen at another site by another campaign
-    since this one started.
+    Two cases: seen in this campaign but registered elsewhere (a discrepancy: the register is
+    unchanged until someone decides), and, for a site campaign, devices registered here but seen
+    at another site by another campaign since this one started.
     """
     condition = Q(campaign=campaign, in_place=False)
     if campaign.site_id is not None:
@@ -67,15 +67,29 @@ def found_elsewhere(campaign):
             .annotate(in_place=_in_place()).filter(condition).order_by("device__asset_tag", "-seen_at"))
 
 
+def open_discrepancies(campaign):
+    """This campaign's sightings at another site than the registered one, not yet decided."""
+    return (_sightings(campaign).filter(in_place=False, decision=Sighting.Decision.OPEN)
+            .order_by("device__asset_tag"))
+
+
 def missing(campaign):
     """Devices the register places in the campaign's scope (not donated, recycled or lost) that
-    were not seen in this campaign."""
+    were not seen in this campaign (nor, for a site campaign, seen at another site meanwhile:
+    those are found elsewhere)."""
     devices = Device.objects.exclude(status__in=GONE)
     if campaign.site_id is not None:
         devices = devices.filter(site__path__startswith=campaign.site.path)
     seen = Sighting.objects.filter(campaign=campaign, device=OuterRef("pk"))
-    return (devices.filter(~Exists(seen)).select_related("model", "site")
-            .order_by("site__full_name", "asset_tag"))
+    devices = devices.filter(~Exists(seen))
+    if campaign.site_id is not None:
+        window = Q(seen_at__gte=campaign.started_at)
+        if campaign.closed_at:
+            window &= Q(seen_at__lte=campaign.closed_at)
+        seen_elsewhere = Sighting.objects.filter(window, device=OuterRef("pk")).exclude(
+            site__path__startswith=campaign.site.path)
+        devices = devices.filter(~Exists(seen_elsewhere))
+    return devices.select_related("model", "site").order_by("site__full_name", "asset_tag")
 
 
 def report_counts(campaign):

@@ -1,8 +1,11 @@
 """Write side of labels: audit campaigns and sightings, and choosing devices to label.
 
-A sighting updates ``Device.last_seen``; when the device is seen at another site than the one
-the register has, it is moved there through ``inventory.services.move_device`` (a ``moved``
-journal event), and every sighting adds a ``sighted`` event to the journal.
+A sighting updates ``Device.last_seen`` and adds a ``sighted`` event to the journal. Seen in a
+room of the site the register has, the device's location is made more precise there (a
+``moved`` event). Seen at *another* site, nothing moves: the sighting is a discrepancy, listed on
+the campaign page and in its report, until someone decides (``decide_discrepancy``): move the
+device where it was seen (through ``inventory.services.move_device``) or keep it where it is
+registered.
 """
 
 from dataclasses import dataclass
@@ -24,7 +27,7 @@ from .qr import is_valid_tag, tag_from_scan
 
 # The write verbs of labels (docs/architecture.md, "Where is each verb"); the read helpers below
 # (scope_sites, parse_tags, select_devices) are imported by name.
-__all__ = ["close_campaign", "record_sighting", "start_campaign"]
+__all__ = ["close_campaign", "decide_discrepancy", "record_sighting", "start_campaign"]
 
 
 @transaction.atomic
@@ -56,6 +59,7 @@ class SightingResult:
     moved: bool
     message: str
     warning: str = ""
+    discrepancy: bool = False
 
 
 def scope_sites(campaign):
@@ -70,8 +74,11 @@ def record_sighting(*, campaign, code, site=None, actor=None, method=Sighting.Me
     """Record that the device behind ``code`` (a scanned URL or a typed tag) is at ``site``.
 
     ``site`` defaults to the campaign's site. Scanning a device twice at the same site changes
-    nothing; at another site it moves the device again. Refusals (closed campaign, unreadable
-    or unknown tag, site outside the campaign) raise ValidationError and write nothing.
+    nothing. Seen in a room of its registered site, the device is moved to that room (the
+    location is only made more precise); seen at another site, it is *not* moved: the sighting
+    reports the discrepancy (``result.discrepancy``) for someone to decide. Refusals (closed
+    campaign, unreadable or unknown tag, site outside the campaign) raise ValidationError and
+    write nothing.
     """
     campaign = AuditCampaign.objects.select_for_update(of=("self",)).select_related("site").get(pk=campaign.pk)
     if campaign.closed_at is not None:
@@ -85,43 +92,92 @@ def record_sighting(*, campaign, code, site=None, actor=None, method=Sighting.Me
             code="invalid_tag",
         )
     site = _campaign_site(campaign, site)
-    device = Device.objects.select_for_update(of=("self",)).filter(asset_tag=tag).first()
+    device = (Device.objects.select_for_update(of=("self",)).select_related("site")
+              .filter(asset_tag=tag).first())
     if device is None:
         raise ValidationError(_("No device has the asset tag %(tag)s.") % {"tag": tag}, code="unknown_tag")
 
-    existing = Sighting.objects.filter(campaign=campaign, device=device).first()
+    existing = (Sighting.objects.filter(campaign=campaign, device=device)
+                .select_related("site", "previous_site").first())
     if existing is not None and existing.site_id == site.pk:
-        return SightingResult(existing, created=False, moved=False,
+        open_discrepancy = not existing.is_in_place() and existing.decision == Sighting.Decision.OPEN
+        return SightingResult(existing, created=False, moved=False, discrepancy=open_discrepancy,
                               message=_("%(tag)s was already recorded here.") % {"tag": tag})
 
     now = timezone.now()
-    previous_site_id = device.site_id
-    moved = previous_site_id != site.pk
+    if existing is None or existing.decision == Sighting.Decision.MOVED:
+        # What the register says now is what this sighting checks (after a decision to move the
+        # device, the register has changed on purpose).
+        registered = device.site
+    else:
+        registered = existing.previous_site
+    in_place = registered is not None and site.path.startswith(registered.path)
+    moved = in_place and device.site_id != site.pk
     if moved:
         move_device(device=device, site=site, actor=actor,
-                    note=_("Seen during the audit “%(name)s”.") % {"name": campaign.name})
+                    note=_("More precise location seen during the audit “%(name)s”.") % {"name": campaign.name})
     Device.objects.filter(pk=device.pk).update(last_seen=now)
+    fields = {"site": site, "previous_site": registered, "seen_at": now, "seen_by": journal.acting_user(actor),
+              "method": method, "decision": Sighting.Decision.OPEN, "decided_at": None, "decided_by": None}
     if existing is None:
-        sighting = Sighting.objects.create(campaign=campaign, device=device, site=site,
-                                           previous_site_id=previous_site_id,
-                                           seen_at=now, seen_by=journal.acting_user(actor), method=method)
+        sighting = Sighting.objects.create(campaign=campaign, device=device, **fields)
     else:
-        existing.site, existing.seen_at, existing.method = site, now, method
-        existing.seen_by = journal.acting_user(actor)
-        existing.save(update_fields=["site", "seen_at", "seen_by", "method"])
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=list(fields))
         sighting = existing
     journal.record(device, Event.Kind.SIGHTED, actor=actor, at=now, note=campaign.name,
                    data={"campaign_id": campaign.pk, "sighting_id": sighting.pk, "site_id": site.pk,
-                         "method": method})
-    if moved:
-        message = _("%(tag)s seen: moved to %(site)s.") % {"tag": tag, "site": site.full_name}
+                         "method": method, **({} if in_place else {"discrepancy": True})})
+    if not in_place:
+        message = _("%(tag)s seen at %(site)s, but registered at %(registered)s: discrepancy reported, "
+                    "the register is unchanged.") % {
+            "tag": tag, "site": site.full_name, "registered": registered.full_name if registered else "—"}
+    elif moved:
+        message = _("%(tag)s seen: location made more precise (%(site)s).") % {"tag": tag, "site": site.full_name}
     else:
         message = _("%(tag)s seen.") % {"tag": tag}
     warning = ""
     if device.status in GONE:
         warning = _("%(tag)s is recorded as “%(status)s”: tell the register's manager.") % {
             "tag": tag, "status": status_label(device.status)}
-    return SightingResult(sighting, created=existing is None, moved=moved, message=message, warning=warning)
+    return SightingResult(sighting, created=existing is None, moved=moved, message=message, warning=warning,
+                          discrepancy=not in_place)
+
+
+@transaction.atomic
+def decide_discrepancy(*, sighting, decision, actor=None):
+    """Settle a discrepancy: move the device where it was seen, or keep it where it is registered.
+
+    ``moved`` goes through ``inventory.services.move_device`` (journal: moved); ``kept`` leaves
+    the register alone and journals a note. Refused for a sighting in place or already decided.
+    """
+    sighting = (Sighting.objects.select_for_update(of=("self",))
+                .select_related("campaign", "site", "previous_site", "device").get(pk=sighting.pk))
+    if decision not in (Sighting.Decision.MOVED, Sighting.Decision.KEPT):
+        raise ValidationError(_("Choose to move the device or to keep it where it is registered."),
+                              code="unknown_decision")
+    if sighting.is_in_place():
+        raise ValidationError(_("%(tag)s was seen where it is registered: there is nothing to decide.")
+                              % {"tag": sighting.device.asset_tag}, code="in_place")
+    if sighting.decision:
+        raise ValidationError(_("%(tag)s: this discrepancy is already settled (%(decision)s).")
+                              % {"tag": sighting.device.asset_tag, "decision": sighting.get_decision_display()},
+                              code="decided")
+    device = sighting.device
+    note = _("Audit “%(name)s”: seen at %(site)s.") % {"name": sighting.campaign.name, "site": sighting.site.full_name}
+    if decision == Sighting.Decision.MOVED:
+        if device.site_id != sighting.site_id:
+            move_device(device=device, site=sighting.site, actor=actor, note=note)
+    else:
+        journal.record(device, Event.Kind.NOTE, actor=actor,
+                       note=_("%(note)s Kept at its registered site (%(registered)s).")
+                       % {"note": note, "registered": sighting.previous_site.full_name if sighting.previous_site
+                          else "—"})
+    sighting.decision, sighting.decided_at = decision, timezone.now()
+    sighting.decided_by = journal.acting_user(actor)
+    sighting.save(update_fields=["decision", "decided_at", "decided_by"])
+    return sighting
 
 
 def _campaign_site(campaign, site):

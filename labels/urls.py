@@ -18,6 +18,7 @@ urlpatterns = [
     path("audits/new/", audits.campaign_new, name="audit-new"),
     path("audits/<int:pk>/", audits.campaign_scan, name="audit-scan"),
     path("audits/<int:pk>/close/", audits.campaign_close, name="audit-close"),
+    path("audits/<int:pk>/discrepancy/", audits.campaign_discrepancy, name="audit-discrepancy"),
     path("audits/<int:pk>/report/", audits.campaign_report, name="audit-report"),
     path("audits/<int:pk>/report.csv", audits.campaign_report_csv, name="audit-report-csv"),
 ]

@@ -186,7 +186,7 @@ class _Run:
                 self.report.rejected += 1
                 for column, message in row.errors:
                     self.report.error(row.number, column, message)
-                rejected.append((row.number, row.cells, [f"{column} : {message}" if column else message
+                rejected.append((row.number, row.cells, [f"{column}\u00a0: {message}" if column else message
                                                          for column, message in row.errors]))
                 self.report.act(row.number, "rejected", row.values.get("asset_tag", ""))
             else:

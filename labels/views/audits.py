@@ -25,6 +25,8 @@ from ..models import AuditCampaign, Sighting
 from ..qr import decode_image
 
 REPORT_ROWS = 200
+# Discrepancies listed on the scan page (the report has them all).
+DISCREPANCY_ROWS = 20
 # Phone photos are large; codes on a label stay readable at this size and decoding is faster.
 MAX_PHOTO_SIDE = 2000
 
@@ -62,9 +64,12 @@ def campaign_scan(request, pk):
         return _record(request, campaign, ScanForm(request.POST, request.FILES, sites=sites))
     site_id = request.GET.get("site") or campaign.site_id
     form = ScanForm(initial={"site": site_id}, sites=sites)
+    discrepancies = list(queries.open_discrepancies(campaign)[:DISCREPANCY_ROWS + 1])
     return render(request, "labels/audit_scan.html", {
         "campaign": campaign, "form": form, "recent": queries.recent_sightings(campaign),
-        "seen": campaign.sightings.count(),
+        "seen": campaign.sightings.count(), "discrepancies": discrepancies[:DISCREPANCY_ROWS],
+        "more_discrepancies": len(discrepancies) > DISCREPANCY_ROWS,
+        "can_decide": request.user.has_perm("inventory.change_device"),
     })
 
 
@@ -90,7 +95,9 @@ def _record(request, campaign, form):
                              "seen": campaign.sightings.count()},
                             status=200 if any(r["ok"] for r in results) else 400)
     for result in results:
-        level = messages.success if result["ok"] else messages.error
+        level = messages.error
+        if result["ok"]:
+            level = messages.warning if result.get("discrepancy") else messages.success
         level(request, result["message"])
         if result.get("warning"):
             messages.warning(request, result["warning"])
@@ -106,7 +113,8 @@ def _record_one(request, campaign, code, site, method):
         return {"ok": False, "message": " ".join(error.messages), "code": getattr(error, "code", None) or ""}
     return {"ok": True, "message": result.message, "warning": result.warning,
             "tag": result.sighting.device.asset_tag,
-            "site": result.sighting.site.full_name, "moved": result.moved, "new": result.created}
+            "site": result.sighting.site.full_name, "moved": result.moved, "new": result.created,
+            "discrepancy": result.discrepancy}
 
 
 def _codes_in_photo(photo):
@@ -137,6 +145,36 @@ def campaign_close(request, pk):
     return redirect("labels:audit-report", campaign.pk)
 
 
+@require_POST
+def campaign_discrepancy(request, pk):
+    """Settle one discrepancy of the campaign: move the device where it was seen, or keep it.
+
+    The buttons carry the sighting's id: ``move=<id>`` or ``keep=<id>`` (one form per list).
+    """
+    require_staff(request, "inventory.change_device")
+    campaign = get_object_or_404(AuditCampaign, pk=pk)
+    decision, sighting_id = ((Sighting.Decision.MOVED, request.POST["move"]) if "move" in request.POST
+                             else (Sighting.Decision.KEPT, request.POST.get("keep", "")))
+    sighting = get_object_or_404(
+        Sighting.objects.select_related("device", "site"),
+        pk=sighting_id if sighting_id.isdigit() else None,
+        pk__in=queries.found_elsewhere(campaign).values("pk"),
+    )
+    try:
+        services.decide_discrepancy(sighting=sighting, decision=decision, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if decision == Sighting.Decision.MOVED:
+            messages.success(request, _("%(tag)s moved to %(site)s.") % {"tag": sighting.device.asset_tag,
+                                                                        "site": sighting.site.full_name})
+        else:
+            messages.success(request, _("%(tag)s stays at its registered site.") % {"tag": sighting.device.asset_tag})
+    if request.POST.get("back") == "scan":
+        return redirect("labels:audit-scan", campaign.pk)
+    return redirect(reverse("labels:audit-report", args=[campaign.pk]) + "#elsewhere")
+
+
 def campaign_report(request, pk):
     require_staff(request)
     campaign = get_object_or_404(AuditCampaign.objects.select_related("site", "started_by"), pk=pk)
@@ -145,6 +183,7 @@ def campaign_report(request, pk):
         "counts": queries.report_counts(campaign),
         "seen": queries.seen_in_place(campaign)[:REPORT_ROWS],
         "elsewhere": queries.found_elsewhere(campaign)[:REPORT_ROWS],
+        "can_decide": request.user.has_perm("inventory.change_device"),
         "missing": queries.missing(campaign)[:REPORT_ROWS],
         "limit": REPORT_ROWS,
     })

@@ -50,7 +50,7 @@ def redeploy_device(
     if locked.status == Status.RETIRED:
         event = lifecycle.transition(
             locked, Status.IN_STOCK, actor=actor, note=note, kind=Event.Kind.REDEPLOYED, data=data,
-            expected_status=Status.RETIRED,
+            expected_status=Status.RETIRED, keep_assignee=True,
         )
         if put_in_service:
             lifecycle.transition(locked, Status.IN_SERVICE, actor=actor, note=note, expected_status=Status.IN_STOCK)

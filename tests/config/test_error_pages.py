@@ -84,7 +84,7 @@ def test_500_and_400_are_french(technician):
 def test_login_offers_a_forgotten_password_link_and_reset_pages_use_the_layout():
     client = Client()
     login = client.get("/accounts/login/").content.decode()
-    assert "Mot de passe oublié ?" in login and 'href="/accounts/password_reset/"' in login
+    assert "Mot de passe oublié\u202f?" in login and 'href="/accounts/password_reset/"' in login
     reset = client.get("/accounts/password_reset/")
     html = page(reset) if "Retour à l’accueil" in reset.content.decode() else reset.content.decode()
     assert 'class="brand"' in html and "Administration de Django" not in html

@@ -46,13 +46,13 @@ def laptops(db):
 
 def test_a_bom_and_semicolons_are_detected_and_said():
     report = run("template_nasty.csv", mode=services.DRY_RUN, create_missing=True)
-    assert report.detected == "CSV, encodage utf-8-sig, séparateur : point-virgule"
+    assert report.detected == "CSV, encodage utf-8-sig, séparateur\u00a0: point-virgule"
     assert report.ignored_columns == []
 
 
 def test_windows_1252_is_detected_and_accents_survive():
     report = run("template_windows1252.csv", create_missing=True)
-    assert report.detected == "CSV, encodage windows-1252, séparateur : point-virgule"
+    assert report.detected == "CSV, encodage windows-1252, séparateur\u00a0: point-virgule"
     device = Device.objects.get(asset_tag="GAM-000101")
     assert device.notes == "Prêté à l'école élémentaire Jean-Jaurès – bâtiment B"
     assert device.site.name == "Échirolles" and device.department.name == "Éducation"
@@ -61,13 +61,14 @@ def test_windows_1252_is_detected_and_accents_survive():
 def test_each_nasty_row_gets_its_exact_french_error(laptops):
     report = run("template_nasty.csv", create_missing=True)
     assert errors_by_row(report) == {
-        5: ("date_achat", "Date « 31/02/2020 » invalide : ce jour n'existe pas."),
-        6: ("numero_serie", "Le numéro de série « 1.23E+11 » a été abrégé par un tableur (notation scientifique) : "
-                            "ses chiffres sont perdus ; mettez la colonne au format texte et exportez à nouveau."),
+        5: ("date_achat", "Date « 31/02/2020 » invalide\u00a0: ce jour n'existe pas."),
+        6: ("numero_serie", "Le numéro de série « 1.23E+11 » a été abrégé par un tableur "
+                            "(notation scientifique)\u00a0: ses chiffres sont perdus\u202f; mettez la colonne "
+                            "au format texte et exportez à nouveau."),
         7: ("numero_inventaire", "Le numéro d'inventaire GAM-000001 figure deux fois dans le fichier "
                                  "(d'abord ligne 2)."),
         10: ("statut", "Le statut « Au grenier » n'est pas dans la table des statuts du profil "
-                       "Modèle de tableur Prolonge : ajoutez-le à la table."),
+                       "Modèle de tableur Prolonge\u00a0: ajoutez-le à la table."),
     }
     assert (report.rows, report.created, report.rejected) == (8, 4, 4)
 
@@ -122,8 +123,8 @@ def test_a_glpi_export_with_french_headers(laptops):
     report = run("glpi_computers.csv", profile="glpi", create_missing=True)
     assert report.ignored_columns == ["Nom", "Entité", "Durée d'amortissement"]
     assert errors_by_row(report) == {4: ("Statut", "Le statut « En réparation » (En réparation) ne s'obtient que par "
-                                                   "son circuit (réparation, offre, demande) : faites-le correspondre "
-                                                   "à un autre statut.")}
+                                                   "son circuit (réparation, offre, demande)\u00a0: "
+                                                   "faites-le correspondre à un autre statut.")}
     device = Device.objects.get(asset_tag="GAM-000201")
     assert device.model.category == laptops  # GLPI type "Portable" → laptop
     assert (device.serial_number, device.manufacturer, device.assignee) == ("7XK2F33", "Dell Inc.", "m.durand")
@@ -136,7 +137,7 @@ def test_a_glpi_export_with_french_headers(laptops):
 
 def test_a_snipeit_export_with_custom_fields(laptops):
     report = run("snipeit_assets.csv", profile="snipeit", create_missing=True)
-    assert report.detected == "CSV, encodage utf-8, séparateur : virgule"
+    assert report.detected == "CSV, encodage utf-8, séparateur\u00a0: virgule"
     assert report.ignored_columns == ["Model No.", "RAM", "MAC Address"]
     first, second = Device.objects.filter(asset_tag__in=["GAM-000301", "GAM-000302"]).order_by("asset_tag")
     assert (first.status, second.status) == (Status.IN_STOCK, Status.IN_SERVICE)  # "deployed" in lower case
@@ -160,18 +161,18 @@ def test_an_xlsx_with_numeric_serials_and_real_dates(laptops, tmp_path):
     assert (device.serial_number, device.purchase_date, device.purchase_price) == (
         "123456789012", dt.date(2020, 5, 4), Decimal("799.90"))
     assert sorted(report.errors) == [
-        [3, "date_achat", "Date « 31/02/2020 » invalide : ce jour n'existe pas."],
+        [3, "date_achat", "Date « 31/02/2020 » invalide\u00a0: ce jour n'existe pas."],
         [3, "numero_serie", "Le numéro de série « 1.5 » a été transformé en nombre par un tableur."],
-        [3, "prix_ht", "Ce n'est pas un nombre : « abc »."],
+        [3, "prix_ht", "Ce n'est pas un nombre\u00a0: « abc »."],
     ]
 
 
 def test_unknown_references_are_errors_unless_create_missing(laptops):
     report = run("glpi_computers.csv", profile="glpi", mode=services.DRY_RUN)
     messages = {message for _row, _column, message in report.errors}
-    assert "Modèle inconnu : « Dell Inc. Latitude 7420 » ; créez-le d'abord ou cochez « créer ce qui manque »." \
-        in messages
-    assert "Service inconnu : « Finances »." in messages
+    assert ("Modèle inconnu\u00a0: « Dell Inc. Latitude 7420 »\u202f; créez-le d'abord ou cochez "
+            "« créer ce qui manque ».") in messages
+    assert "Service inconnu\u00a0: « Finances »." in messages
     assert Device.objects.count() == 0
 
 
@@ -200,7 +201,7 @@ def test_vat_rates(raw, expected):
 def test_an_asset_tag_with_a_slash_is_refused():
     with pytest.raises(cells.CellError) as error:
         cells.asset_tag("GAM/12")
-    assert error.value.message == ("Numéro d'inventaire « GAM/12 » invalide : lettres, chiffres, « - », « _ » et "
+    assert error.value.message == ("Numéro d'inventaire « GAM/12 » invalide\u00a0: lettres, chiffres, « - », « _ » et "
                                    "« . » seulement.")
 
 
@@ -232,7 +233,8 @@ def test_the_valid_only_run_writes_999_and_hands_back_the_bad_one(thousand, tmp_
     assert Event.objects.filter(kind=Event.Kind.IMPORTED).count() == 999
     rows = list(csv.reader(io.StringIO(rejected.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["erreurs", "ligne", "numero_inventaire"]
-    assert rows[1][:3] == ["date_achat : Date « 31/02/2021 » invalide : ce jour n'existe pas.", "502", "GAM-000500"]
+    assert rows[1][:3] == ["date_achat\u00a0: Date « 31/02/2021 » invalide\u00a0: ce jour n'existe pas.", "502",
+                           "GAM-000500"]
     assert len(rows) == 2
 
 

@@ -148,3 +148,79 @@ def test_procurement_may_read_reports_but_not_record_sightings(client, procureme
     client.force_login(procurement)
     assert client.get(reverse("labels:audit-report", args=[campaign.pk])).status_code == 200
     assert client.post(_scan_url(campaign), {"code": "GAM-000123"}).status_code == 403
+
+
+@pytest.fixture
+def stray(device, technician):
+    """A device registered at Vif, seen during the Anthoard campaign: a discrepancy."""
+    from tests.factories import SiteFactory
+
+    return DeviceFactory(asset_tag="GAM-000500", site=SiteFactory(name="Vif"))
+
+
+def test_a_scan_elsewhere_reports_the_discrepancy_on_the_scan_page_and_the_report(tech_client, campaign, stray):
+    response = tech_client.post(_scan_url(campaign), {"code": "GAM-000500"}, HTTP_ACCEPT="application/json")
+    result = response.json()["results"][0]
+    assert result["discrepancy"] is True and result["moved"] is False and "Vif" in result["message"]
+    stray.refresh_from_db()
+    assert stray.site.name == "Vif"
+    scan = tech_client.get(_scan_url(campaign)).content.decode()
+    assert "Écarts à trancher" in scan and 'name="move"' in scan and 'name="keep"' in scan
+    report = tech_client.get(reverse("labels:audit-report", args=[campaign.pk])).content.decode()
+    assert 'id="count-elsewhere">1<' in report and 'name="move"' in report
+    rows = list(csv.reader(io.StringIO(b"".join(tech_client.get(
+        reverse("labels:audit-report-csv", args=[campaign.pk]), {"dialect": "machine"}).streaming_content).decode())))
+    elsewhere = [row for row in rows if row[0] == "found_elsewhere"]
+    assert elsewhere[0][1] == "GAM-000500" and elsewhere[0][-1] == "open"
+
+
+def test_the_user_moves_a_discrepancy_from_the_report(tech_client, campaign, stray, technician):
+    sighting = services.record_sighting(campaign=campaign, code="GAM-000500", actor=technician).sighting
+    response = tech_client.post(reverse("labels:audit-discrepancy", args=[campaign.pk]), {"move": sighting.pk})
+    assert response.status_code == 302 and response["Location"].endswith("/report/#elsewhere")
+    stray.refresh_from_db()
+    assert stray.site == campaign.site
+    report = tech_client.get(reverse("labels:audit-report", args=[campaign.pk])).content.decode()
+    assert "Déplacé là où il a été vu" in report and f'value="{sighting.pk}"' not in report
+
+
+def test_the_user_keeps_a_discrepancy_from_the_scan_page(tech_client, campaign, stray, technician):
+    sighting = services.record_sighting(campaign=campaign, code="GAM-000500", actor=technician).sighting
+    response = tech_client.post(reverse("labels:audit-discrepancy", args=[campaign.pk]),
+                                {"keep": sighting.pk, "back": "scan"})
+    assert response["Location"] == _scan_url(campaign)
+    stray.refresh_from_db()
+    assert stray.site.name == "Vif"
+    assert Sighting.objects.get().decision == "kept"
+    assert "Écarts à trancher" not in tech_client.get(_scan_url(campaign)).content.decode()
+
+
+def test_a_sighting_of_another_campaign_cannot_be_decided_here(tech_client, campaign, stray, technician):
+    from tests.factories import SiteFactory
+
+    other = services.start_campaign(name="Ailleurs", site=SiteFactory(name="Eybens"), actor=technician)
+    sighting = services.record_sighting(campaign=other, code="GAM-000500", actor=technician).sighting
+    response = tech_client.post(reverse("labels:audit-discrepancy", args=[campaign.pk]), {"move": sighting.pk})
+    assert response.status_code == 404
+    assert tech_client.post(reverse("labels:audit-discrepancy", args=[campaign.pk]), {"move": "x"}).status_code == 404
+
+
+def test_deciding_needs_the_right_to_change_devices(client, procurement, campaign, stray, technician):
+    sighting = services.record_sighting(campaign=campaign, code="GAM-000500", actor=technician).sighting
+    client.force_login(procurement)
+    allowed = procurement.has_perm("inventory.change_device")
+    response = client.post(reverse("labels:audit-discrepancy", args=[campaign.pk]), {"keep": sighting.pk})
+    assert response.status_code == (302 if allowed else 403)
+
+
+def test_the_scan_page_with_discrepancies_costs_a_bounded_number_of_queries(
+        tech_client, campaign, technician, django_assert_max_num_queries):
+    from tests.factories import SiteFactory
+
+    vif = SiteFactory(name="Vif")
+    for number in range(30):
+        DeviceFactory(asset_tag=f"GAM-0009{number:02d}", site=vif)
+        services.record_sighting(campaign=campaign, code=f"GAM-0009{number:02d}", actor=technician)
+    with django_assert_max_num_queries(15):
+        page = tech_client.get(_scan_url(campaign)).content.decode()
+    assert page.count('name="move"') == 20 and "Tous dans le rapport" in page

@@ -30,15 +30,66 @@ def test_a_sighting_updates_last_seen_and_journals_a_sighted_event(campaign, dev
     assert not result.moved and result.created
 
 
-def test_a_device_seen_at_another_site_is_moved_there_with_a_journal_event(campaign, device, school, technician):
+def test_a_device_seen_at_another_site_is_not_moved_but_reported_as_a_discrepancy(campaign, device, school,
+                                                                                   technician):
     room = Site.objects.create(name="Salle 12", kind="room", parent=school)
-    other_device = DeviceFactory(asset_tag="GAM-000500", site=SiteFactory(name="Vif"))
+    vif = SiteFactory(name="Vif")
+    other_device = DeviceFactory(asset_tag="GAM-000500", site=vif)
     result = services.record_sighting(campaign=campaign, code="GAM-000500", site=room, actor=technician)
     other_device.refresh_from_db()
-    assert other_device.site == room
-    assert result.moved and result.sighting.previous_site.name == "Vif"
+    assert other_device.site == vif
+    assert result.discrepancy and not result.moved and "Vif" in result.message
+    assert (result.sighting.previous_site, result.sighting.site, result.sighting.decision) == (vif, room, "")
     kinds = list(Event.objects.filter(device=other_device).order_by("id").values_list("kind", flat=True))
-    assert kinds[-2:] == [Event.Kind.MOVED, Event.Kind.SIGHTED]
+    assert Event.Kind.MOVED not in kinds and kinds[-1] == Event.Kind.SIGHTED
+    assert Event.objects.filter(device=other_device).latest("id").data["discrepancy"] is True
+
+
+def test_moving_a_discrepancy_is_an_explicit_decision_journalled_as_a_move(campaign, device, school, technician):
+    room = Site.objects.create(name="Salle 12", kind="room", parent=school)
+    other_device = DeviceFactory(asset_tag="GAM-000500", site=SiteFactory(name="Vif"))
+    sighting = services.record_sighting(campaign=campaign, code="GAM-000500", site=room, actor=technician).sighting
+    services.decide_discrepancy(sighting=sighting, decision="moved", actor=technician)
+    other_device.refresh_from_db()
+    sighting.refresh_from_db()
+    assert other_device.site == room
+    assert (sighting.decision, sighting.decided_by) == ("moved", technician) and sighting.decided_at
+    moved = Event.objects.filter(device=other_device).latest("id")
+    assert moved.kind == Event.Kind.MOVED and moved.data["changes"]["site"][1] == room.full_name
+    with pytest.raises(ValidationError) as refusal:
+        services.decide_discrepancy(sighting=sighting, decision="kept", actor=technician)
+    assert refusal.value.code == "decided"
+
+
+def test_keeping_a_discrepancy_leaves_the_register_and_journals_a_note(campaign, device, school, technician):
+    vif = SiteFactory(name="Vif")
+    other_device = DeviceFactory(asset_tag="GAM-000500", site=vif)
+    sighting = services.record_sighting(campaign=campaign, code="GAM-000500", actor=technician).sighting
+    services.decide_discrepancy(sighting=sighting, decision="kept", actor=technician)
+    other_device.refresh_from_db()
+    assert other_device.site == vif and Sighting.objects.get().decision == "kept"
+    note = Event.objects.filter(device=other_device).latest("id")
+    assert note.kind == Event.Kind.NOTE and "Vif" in note.note
+
+
+def test_a_sighting_in_place_has_nothing_to_decide(campaign, device, technician):
+    sighting = services.record_sighting(campaign=campaign, code="GAM-000123", actor=technician).sighting
+    with pytest.raises(ValidationError) as refusal:
+        services.decide_discrepancy(sighting=sighting, decision="moved", actor=technician)
+    assert refusal.value.code == "in_place"
+
+
+def test_seen_again_elsewhere_after_a_move_is_a_new_discrepancy_against_the_new_register(
+        campaign, device, school, technician):
+    vif = SiteFactory(name="Vif")
+    other_device = DeviceFactory(asset_tag="GAM-000500", site=vif)
+    room = Site.objects.create(name="Salle 12", kind="room", parent=school)
+    sighting = services.record_sighting(campaign=campaign, code="GAM-000500", actor=technician).sighting
+    services.decide_discrepancy(sighting=sighting, decision="moved", actor=technician)
+    result = services.record_sighting(campaign=campaign, code="GAM-000500", site=room, actor=technician)
+    # Registered at the school now, seen in a room of it: in place, location made more precise.
+    assert not result.discrepancy and result.moved
+    assert Device.objects.get(pk=other_device.pk).site == room
 
 
 def test_scanning_the_same_device_twice_at_the_same_site_changes_nothing(campaign, device, technician):

@@ -17,7 +17,8 @@
     status.textContent = "";
     results.forEach(function (r) {
       var li = document.createElement("li");
-      li.className = r.ok ? "msg-success" : "msg-error";
+      // A discrepancy (seen at another site than registered) is recorded but asks for a decision.
+      li.className = !r.ok ? "msg-error" : (r.discrepancy ? "msg-warning" : "msg-success");
       li.textContent = r.message + (r.warning ? " " + r.warning : "");
       status.appendChild(li);
       if (r.ok && r.tag && recent) {
