@@ -55,3 +55,12 @@ def fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counters():
+    """Throttle counters live in the process's memory (the ``throttle`` cache) and user ids come
+    back after a rollback: each test starts with none."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()

@@ -34,7 +34,7 @@ def test_the_migration_fills_items_ceilings_recipients_and_evidence():
     assert all(c.evidence_required for c in EligibilityCategory.objects.all())
     assert "ESUS" in EligibilityCategory.objects.get(slug="esus").evidence_required
     assert EligibilityCategory.objects.get(slug="esus").legal_reference == (
-        "CG3P art. L. 3212-2, 3° ; plafond : art. D. 3212-3"
+        "CG3P art. L. 3212-2, 3° ; plafond\u00a0: art. D. 3212-3"
     )
 
 
