@@ -5,14 +5,19 @@ while it runs is a counter in the cache (an atomic import holds one transaction,
 updated in the database would not be seen before the end). The job page polls both.
 """
 
+import logging
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import QueryDict
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from config import exports
 
@@ -20,6 +25,7 @@ from ..models import Device, FileJob
 from . import services
 
 PROGRESS_TTL = 24 * 3600
+logger = logging.getLogger(__name__)
 
 
 def progress_key(job):
@@ -84,12 +90,37 @@ def run_job(job_id):
         job.state, job.report = FileJob.State.FAILED, {**job.report, "fatal": str(error)}
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "report", "finished_at"])
+        notify_finished(job)
         raise
     job.report = report
     job.state = FileJob.State.FAILED if report.get("fatal") else FileJob.State.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "report", "finished_at", "result"])
+    notify_finished(job)
     return report
+
+
+def notify_finished(job):
+    """E-mail the person who started a background export that it is ready (or failed), with the
+    link to its page: nobody has to keep the progress page open. Imports are followed on their
+    page (the person is there to confirm them). A mail that cannot leave is logged, never fatal:
+    the file is on the job page either way."""
+    if job.kind != FileJob.Kind.EXPORT or not (job.user and job.user.email):
+        return
+    link = settings.PUBLIC_BASE_URL + reverse("imports:job", args=[job.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        if job.state == FileJob.State.DONE:
+            subject = _("Your export is ready")
+            body = _("The export of %(n)s devices you asked for is ready: %(link)s") % {
+                "n": job.report.get("rows", 0), "link": link}
+        else:
+            subject = _("Your export failed")
+            body = _("The export you asked for could not be completed (nothing partial is offered): %(link)s") % {
+                "link": link}
+    try:
+        send_mail(subject, body, None, [job.user.email])
+    except Exception:  # the broker of mails is down: the page still has the file
+        logger.exception("Could not e-mail %s about export job %s", job.user.email, job.pk)
 
 
 def _run_import(job):

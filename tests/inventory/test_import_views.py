@@ -138,8 +138,10 @@ def test_the_template_imports_cleanly(buyer, tmp_path):
 
 
 def test_an_export_above_the_threshold_becomes_a_job_with_a_complete_file(
-        client, technician, eager, settings, django_capture_on_commit_callbacks):
+        client, technician, eager, settings, django_capture_on_commit_callbacks, mailoutbox):
     settings.PROLONGE = {**settings.PROLONGE, "EXPORT_BACKGROUND_ROWS": 2}
+    technician.email = "tech@metro.example"
+    technician.save()
     DeviceFactory.create_batch(3)
     client.force_login(technician)
     with django_capture_on_commit_callbacks(execute=True):
@@ -149,6 +151,10 @@ def test_an_export_above_the_threshold_becomes_a_job_with_a_complete_file(
     assert job.state == FileJob.State.DONE and job.report["rows"] == 3
     text = b"".join(client.get(reverse("imports:job-file", args=[job.pk])).streaming_content).decode("utf-8")
     assert exports.is_complete(text)
+    # The person is told by e-mail, with the job page's link (no need to keep the page open).
+    [mail] = mailoutbox
+    assert mail.to == ["tech@metro.example"] and mail.subject == "Votre export est prêt"
+    assert f"{settings.PUBLIC_BASE_URL}/imports/jobs/{job.pk}/" in mail.body or reverse("imports:job", args=[job.pk]) in mail.body
 
 
 def test_a_short_export_file_marks_the_job_failed_and_offers_no_file(technician, eager, settings, monkeypatch):
@@ -162,6 +168,16 @@ def test_a_short_export_file_marks_the_job_failed_and_offers_no_file(technician,
     job.refresh_from_db()
     assert job.state == FileJob.State.FAILED and not job.result
     assert job.report["fatal"] == "2 rows written, 3 expected"
+
+
+def test_a_failed_export_is_told_by_e_mail_too(technician, eager, mailoutbox):
+    technician.email = "tech@metro.example"
+    technician.save()
+    job = FileJob.objects.create(kind=FileJob.Kind.EXPORT, user=technician, options={"query": "status=melted"})
+    jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == FileJob.State.FAILED
+    assert [m.subject for m in mailoutbox] == ["Votre export a échoué"]
 
 
 # --- asset tags ----------------------------------------------------------------------------------
