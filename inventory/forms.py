@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.web import safe_next
 
+from .bulk import all_bulk_links
 from .models import Device, DeviceModel, Site, Status, normalize_asset_tag
 from .sites import SiteField
 
@@ -154,7 +155,8 @@ class DeviceEditForm(DeviceForm):
 
 
 class BulkActionForm(forms.Form):
-    """What to do with the devices ticked on the list (issue 13): print, move, change status."""
+    """What to do with the devices ticked on the list (issue 13): print, move, change status, or an
+    action another app registered (``inventory/bulk.py``: reuse's "offer to associations")."""
 
     LABELS = "labels"
     PLAN = "plan"
@@ -172,6 +174,12 @@ class BulkActionForm(forms.Form):
     ])
     site = SiteField(label=_("New site"), required=False)
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Actions other apps registered (inventory/bulk.py), e.g. reuse's "offer to associations".
+        self.fields["action"].choices = [*self.fields["action"].choices,
+                                         *((link.key, link.label) for link in all_bulk_links())]
 
     def clean(self):
         data = super().clean()

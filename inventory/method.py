@@ -4,13 +4,18 @@ Public (it holds no personal data: formulas, thresholds, factor tables, legal re
 that a finance officer, an auditor or a citizen reading the REEN report can check a figure.
 Every figure on the device page, the findings list and the renewal plan links to one of its
 anchors: ``#deferred``, ``#avoided``, ``#repair_cost``, ``#totals``, ``#factors``,
-``#annualised``, ``#renewal``, ``#vat``. The page is the French method note (the legal frame is
-French); its figures come from the settings and data files in force, never copied by hand.
+``#annualised``, ``#renewal``, ``#vat``. The page is the method note (the legal frame is French):
+English msgids, French in ``locale/topics/figures``; its figures come from the settings and data
+files in force, never copied by hand.
 """
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from . import footprint
 from .models import CategoryReviewSettings, ReviewSettings
@@ -32,13 +37,57 @@ def factor_tables():
     }
 
 
+# The worked example of the "deferred" paragraph: a laptop, its price (€ excl. VAT), planned life
+# (years) and embodied footprint (kg CO2e); the years gained come from the settings in force.
+EXAMPLE = {"price": 900, "life": 5, "kg": 181}
+
+
+def worked_example(extend_years):
+    years = min(extend_years, EXAMPLE["life"])
+    return {
+        **EXAMPLE,
+        "years": years,
+        "eur": Decimal(EXAMPLE["price"] * years) / EXAMPLE["life"],
+        "kg_avoided": Decimal(EXAMPLE["kg"] * years) / EXAMPLE["life"],
+    }
+
+
+def reuse_targets_text():
+    """"2023: 25 %, 2024: 35 %, …" (décret 2023-266), in the active language."""
+    return ", ".join(
+        gettext("%(year)s: %(percent)s %%") % {"year": year, "percent": number_format(round(target * 100))}
+        for year, target in sorted(settings.PROLONGE["REUSE_TARGETS"].items())
+    )
+
+
+def override_parts(override):
+    """What a category changes in the review's thresholds, one phrase per threshold."""
+    parts = []
+    if override.idle_days:
+        parts.append(ngettext("idle after %(n)s day", "idle after %(n)s days", override.idle_days)
+                     % {"n": override.idle_days})
+    if override.not_seen_months:
+        parts.append(ngettext("not seen after %(n)s month", "not seen after %(n)s months",
+                              override.not_seen_months) % {"n": override.not_seen_months})
+    if override.extend_years:
+        parts.append(ngettext("extended by %(n)s year", "extended by %(n)s years", override.extend_years)
+                     % {"n": override.extend_years})
+    if override.battery_years:
+        parts.append(ngettext("battery after %(n)s year", "battery after %(n)s years", override.battery_years)
+                     % {"n": override.battery_years})
+    return parts
+
+
 @login_not_required
 def method_page(request):
+    thresholds = ReviewSettings.current()
+    overrides = CategoryReviewSettings.objects.select_related("category").order_by("category__name")
     return render(request, "inventory/method.html", {
-        "t": ReviewSettings.current(),
-        "overrides": CategoryReviewSettings.objects.select_related("category").order_by("category__name"),
+        "t": thresholds,
+        "example": worked_example(thresholds.extend_years),
+        "overrides": [{"name": o.category.name, "parts": override_parts(o)} for o in overrides],
         "tables": factor_tables(),
         "current": footprint.current_dataset(),
-        "reuse_targets": sorted(settings.PROLONGE["REUSE_TARGETS"].items()),
+        "reuse_targets": reuse_targets_text(),
         "reuse_max_age": settings.PROLONGE["REUSE_MAX_AGE_YEARS"],
     })

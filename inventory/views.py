@@ -14,6 +14,7 @@ from config.roles import require_staff
 from config.web import add_service_errors, filtered_rows, protected_file_response, query_without_page, safe_next
 
 from . import exports, footprint, lifecycle, queries, services
+from .bulk import bulk_link, bulk_links_for
 from .filters import DeviceFilterSet
 from .forms import BulkActionForm, DeviceEditForm, DeviceForm, TransitionForm
 from .models import Device, Event, Status, normalize_asset_tag
@@ -42,6 +43,7 @@ def device_list(request):
             "query": query_without_page(request),
             "page_size": page_size,
             "page_sizes": PAGE_SIZES,
+            "bulk_links": bulk_links_for(request.user),
         },
     )
 
@@ -67,6 +69,11 @@ def device_bulk(request):
         return redirect(f"{reverse('labels:print')}?{urlencode({'tags': tags})}")
     if action == BulkActionForm.PLAN:  # the renewal form takes the device list's filters
         return redirect(f"{reverse('review:renewal-plan')}?{urlencode({'tags': tags})}")
+    link = bulk_link(action)
+    if link is not None:  # another app's form, pre-filled with the ticked devices (inventory/bulk.py)
+        if not request.user.has_perm(link.permission):
+            raise PermissionDenied
+        return redirect(f"{reverse(link.url_name)}?{urlencode({'tags': tags})}")
     permission = "inventory.change_device" if action == BulkActionForm.MOVE else "inventory.transition_device"
     if not request.user.has_perm(permission):
         raise PermissionDenied

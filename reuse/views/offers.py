@@ -86,9 +86,16 @@ def offer_create(request):
                 messages.success(request, _("The offer is published."))
                 return redirect(offer)
     else:
-        form = OfferForm(initial={"devices": "\n".join(normalize_asset_tag(t) for t in request.GET.getlist("device"))})
+        form = OfferForm(initial={"devices": "\n".join(prefilled_tags(request))})
     return render(request, "reuse/offer_form.html", {"form": form, "ceiling": donation_ceiling(),
                                                      "basis": value_basis()})
+
+
+def prefilled_tags(request):
+    """The asset tags a GET pre-fills the offer form with: ``?device=A&device=B`` (the device page)
+    or ``?tags=A,B`` (the device list's bulk action), normalised, once each, at most a list page."""
+    tags = [*request.GET.getlist("device"), *",".join(request.GET.getlist("tags")).replace(",", " ").split()]
+    return list(dict.fromkeys(normalize_asset_tag(tag) for tag in tags if tag.strip()))[:500]
 
 
 @require_POST
