@@ -57,8 +57,9 @@ class Workflow:
     The service of a workflow passes ``workflow=Workflow.X`` to ``transition()``; the generic
     entry points (device page, API ``transition``, admin action, review "accept") pass none, so a
     device never becomes ``available`` without an offer, ``reserved`` without an approved claim,
-    ``donated`` without a handover or a donation to a staff member, ``in_repair`` without a repair, ``recycled`` without a WEEE
-    shipment (its register entry), or leaves by a route without the record of that route.
+    ``donated`` without a handover or a donation to a staff member, ``in_repair`` without a repair,
+    ``recycled`` without a WEEE shipment (its register entry), or leaves by a route without the
+    record of that route.
     """
 
     OFFER = "offer"

@@ -13,7 +13,7 @@ from inventory.models import Device, Event, Exit, Status
 from reuse.indicators import Proof, reuse_ratio
 from tests.factories import CategoryFactory, DeviceFactory, DeviceModelFactory
 
-from .test_legal_texts import legal_settings  # noqa: F401 (fixture)
+from .test_legal_texts import legal_settings  # noqa: F401 (autouse: the authority's identity, signatories)
 
 pytestmark = pytest.mark.django_db
 S, K = Status, Event.Kind
@@ -97,7 +97,7 @@ def test_an_empty_stock_gives_no_percentage(db):
     assert (ratio.numerator, ratio.denominator, ratio.percent) == (0, 0, None)
 
 
-def test_a_staff_donation_made_through_its_service_counts_in_a(fleet, legal_settings, monkeypatch):
+def test_a_staff_donation_made_through_its_service_counts_in_a(fleet, monkeypatch):
     """CG3P L. 3212-2, 5° is one of the décret's routes (DOMAIN.md §2): a device retired in 2025 and
     given to a staff member in 2026 through ``donate_to_staff`` is in B (held on 1 January) and in
     A. The fleet's 4 / 8 = 50.0 % becomes 5 / 9 = 55.6 %; were the staff donation left out of A,
@@ -107,8 +107,8 @@ def test_a_staff_donation_made_through_its_service_counts_in_a(fleet, legal_sett
     from .conftest import erase
 
     laptops = DeviceModelFactory(category=CategoryFactory(slug="laptop", weee_category="6"))
-    device = DeviceFactory(asset_tag="STAFF-SERVICE", model=laptops, status=S.RETIRED, purchase_date=dt.date(2022, 1, 1),
-                           purchase_price=Decimal("400.00"))
+    device = DeviceFactory(asset_tag="STAFF-SERVICE", model=laptops, status=S.RETIRED,
+                           purchase_date=dt.date(2022, 1, 1), purchase_price=Decimal("400.00"))
     Event.objects.create(device=device, kind=K.STATUS, to_status=S.IN_SERVICE, at=at(2022, 2))
     Event.objects.create(device=device, kind=K.STATUS, from_status=S.IN_SERVICE, to_status=S.RETIRED, at=at(2025, 6))
     Device.objects.filter(pk=device.pk).update(status_changed_at=at(2025, 6))

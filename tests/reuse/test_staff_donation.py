@@ -11,13 +11,14 @@ a typed 10 € (valuation: a declared value never hides a book value above the c
 """
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import formats, timezone, translation
-from pypdf import PdfReader
+from rest_framework.test import APIClient
 
 from inventory import lifecycle
 from inventory.models import Device, Event, Ownership, Status
@@ -184,3 +185,95 @@ def test_the_agreement_holds_what_domain_3_asks_for_a_person():
     # The signatures stay on the page of the last article.
     last = flat(pages[-1] if "Signature" in flat(pages[-1]) else pages[-2])
     assert "Article 7" in last and "Signature" in last
+
+
+# --- Pages, API, admin -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def buyer_client(client, buyer):
+    client.force_login(buyer)
+    return client
+
+
+def form_data(laptop, **extra):
+    return {"devices": laptop.asset_tag, "owner_signatory": "maire", "licence_status": "free",
+            "operating_system": "Linux Mint 22", **PERSON, **extra}
+
+
+def test_the_page_asks_for_confirmation_before_issuing(buyer_client):
+    laptop = old_laptop()
+    page = buyer_client.get(reverse("reuse:staff-donation-create") + f"?device={laptop.asset_tag}")
+    assert page.status_code == 200 and laptop.asset_tag in page.content.decode()
+
+    preview = buyer_client.post(reverse("reuse:staff-donation-create"), form_data(laptop))
+    assert preview.status_code == 200
+    assert "216,00" in preview.content.decode() and 'name="confirm"' in preview.content.decode()
+    assert not StaffDonation.objects.exists()
+
+    issued = buyer_client.post(reverse("reuse:staff-donation-create"), form_data(laptop, confirm="1"))
+    donation = StaffDonation.objects.get()
+    assert issued.status_code == 302 and issued["Location"] == donation.get_absolute_url()
+    assert buyer_client.get(donation.get_absolute_url()).status_code == 200
+    assert donation.number in buyer_client.get(reverse("reuse:staff-donation-list")).content.decode()
+    pdf = buyer_client.get(reverse("reuse:staff-donation-agreement", args=[donation.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_page_shows_a_refusal_and_writes_nothing(buyer_client):
+    recent = device(price="900.00", days_in_service=365)
+    response = buyer_client.post(reverse("reuse:staff-donation-create"), form_data(recent, confirm="1"))
+    assert response.status_code == 200 and "D. 3212-4" in response.content.decode()
+    assert not StaffDonation.objects.exists()
+
+
+def test_the_device_page_offers_it_for_a_retired_owned_device(buyer_client, tech):
+    laptop = old_laptop()
+    link = reverse("reuse:staff-donation-create") + f"?device={laptop.asset_tag}"
+    assert link in buyer_client.get(laptop.get_absolute_url()).content.decode()
+    buyer_client.force_login(tech)  # technicians may read, not give
+    assert link not in buyer_client.get(laptop.get_absolute_url()).content.decode()
+    assert buyer_client.get(reverse("reuse:staff-donation-create")).status_code == 403
+
+
+def test_api_previews_without_confirm_then_issues(buyer, tech):
+    laptop = old_laptop()
+    api = APIClient()
+    api.force_authenticate(buyer)
+    body = {"devices": [{"asset_tag": laptop.asset_tag}], "owner_signatory": "maire", **PERSON}
+
+    preview = api.post("/api/staff-donations/", body, format="json")
+    assert preview.status_code == 200, preview.content
+    assert preview.json()["devices"][0]["value_at_transfer"] == "216.00"
+    assert not StaffDonation.objects.exists()
+
+    issued = api.post("/api/staff-donations/", {**body, "confirm": True}, format="json")
+    assert issued.status_code == 201, issued.content
+    data = issued.json()
+    assert (data["legal_item"], data["ceiling_article"], data["total_value"]) == ("5°", "art. D. 3212-4", "216.00")
+    assert api.get(data["agreement_url"]).status_code == 200
+    assert api.get("/api/staff-donations/").json()["count"] == 1
+
+    api.force_authenticate(tech)
+    assert api.post("/api/staff-donations/", {**body, "confirm": True}, format="json").status_code == 403
+    assert api.get(f"/api/staff-donations/{data['id']}/").status_code == 200
+
+
+def test_api_refuses_a_book_value_above_the_ceiling(buyer):
+    recent = device(price="900.00", days_in_service=365)
+    api = APIClient()
+    api.force_authenticate(buyer)
+    response = api.post("/api/staff-donations/", {"devices": [{"asset_tag": recent.asset_tag, "value": "10",
+                                                               "value_justification": "Cassé."}],
+                                                  "owner_signatory": "maire", "confirm": True, **PERSON}, format="json")
+    assert response.status_code == 400
+    assert not StaffDonation.objects.exists()
+
+
+def test_the_admin_is_read_only(rf, buyer):
+    model_admin = admin.site._registry[StaffDonation]
+    request = rf.get("/")
+    request.user = buyer
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
