@@ -277,3 +277,13 @@ def test_the_admin_is_read_only(rf, buyer):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_an_association_member_never_reads_a_staff_agreement(client, member):
+    donation = donate([old_laptop()])
+    client.force_login(member)
+    assert client.get(reverse("reuse:staff-donation-agreement", args=[donation.pk])).status_code == 403
+    api = APIClient()
+    api.force_authenticate(member)
+    assert api.get(f"/api/staff-donations/{donation.pk}/agreement/").status_code == 403
+    assert api.get("/api/staff-donations/").status_code == 403
