@@ -146,12 +146,6 @@ def donate_to_staff(*, devices, recipient_name, recipient_department, owner_sign
         total_value=sum((line.valuation.value for line in lines), start=0),
     )
     donation.number = f"CES-AG-{handed_over_at:%Y}-{donation.pk:05d}"
-    StaffDonationLine.objects.bulk_create([
-        StaffDonationLine(donation=donation, device=line.device, value_at_transfer=line.valuation.value,
-                          value_source=line.valuation.source, value_basis=line.valuation.basis,
-                          value_justification=line.valuation.justification, book_value=line.valuation.book_value)
-        for line in lines
-    ])
     for line in lines:
         lifecycle.transition(
             line.device, Status.DONATED, actor=actor, kind=Event.Kind.DONATED, expected_status=Status.RETIRED,
@@ -160,6 +154,14 @@ def donate_to_staff(*, devices, recipient_name, recipient_department, owner_sign
                                                                        "name": recipient_name},
             data={"staff_donation_id": donation.pk}, **_guard_context(line.valuation, article),
         )
+    # After the transitions: they lock each device row and refuse (409) a device another donation
+    # took meanwhile, before the one-line-per-device index could fail.
+    StaffDonationLine.objects.bulk_create([
+        StaffDonationLine(donation=donation, device=line.device, value_at_transfer=line.valuation.value,
+                          value_source=line.valuation.source, value_basis=line.valuation.basis,
+                          value_justification=line.valuation.justification, book_value=line.valuation.book_value)
+        for line in lines
+    ])
     donation.content_hash = donation.compute_hash()
     donation.agreement.save(f"{donation.number}.pdf", ContentFile(staff_agreement(donation)), save=False)
     donation.save(update_fields=["number", "content_hash", "agreement"])

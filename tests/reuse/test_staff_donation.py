@@ -287,3 +287,12 @@ def test_an_association_member_never_reads_a_staff_agreement(client, member):
     api.force_authenticate(member)
     assert api.get(f"/api/staff-donations/{donation.pk}/agreement/").status_code == 403
     assert api.get("/api/staff-donations/").status_code == 403
+
+
+def test_a_device_is_given_once():
+    laptop = old_laptop()
+    donate([laptop])
+    with pytest.raises(lifecycle.TransitionRefused) as refused:
+        donate([laptop])
+    assert refused.value.code == "not_retired"
+    assert StaffDonation.objects.count() == 1
