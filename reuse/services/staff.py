@@ -150,8 +150,8 @@ def donate_to_staff(*, devices, recipient_name, recipient_department, owner_sign
         lifecycle.transition(
             line.device, Status.DONATED, actor=actor, kind=Event.Kind.DONATED, expected_status=Status.RETIRED,
             workflow=lifecycle.Workflow.STAFF_DONATION,
-            note=_("Agreement %(number)s (staff member: %(name)s)") % {"number": donation.number,
-                                                                       "name": recipient_name},
+            # The person's name stays on the agreement, not in the long-lived journal (GDPR).
+            note=_("Agreement %(number)s (staff member)") % {"number": donation.number},
             data={"staff_donation_id": donation.pk}, **_guard_context(line.valuation, article),
         )
     # After the transitions: they lock each device row and refuse (409) a device another donation
