@@ -31,7 +31,7 @@ TRANSITIONS = {
     S.IN_REPAIR: {S.IN_STOCK, S.IN_SERVICE, S.RETIRED},
     S.RETIRED: {
         S.IN_STOCK, S.AVAILABLE, S.RECYCLED, S.LOST, S.SOLD, S.TRANSFERRED, S.TAKEN_BACK, S.RETURNED, S.STOLEN,
-        S.DESTROYED,
+        S.DESTROYED, S.DONATED,
     },
     S.AVAILABLE: {S.RETIRED, S.RESERVED, S.RECYCLED},
     S.RESERVED: {S.AVAILABLE, S.DONATED},
@@ -57,8 +57,9 @@ class Workflow:
     The service of a workflow passes ``workflow=Workflow.X`` to ``transition()``; the generic
     entry points (device page, API ``transition``, admin action, review "accept") pass none, so a
     device never becomes ``available`` without an offer, ``reserved`` without an approved claim,
-    ``donated`` without a handover, ``in_repair`` without a repair, ``recycled`` without a WEEE
-    shipment (its register entry), or leaves by a route without the record of that route.
+    ``donated`` without a handover or a donation to a staff member, ``in_repair`` without a repair,
+    ``recycled`` without a WEEE shipment (its register entry), or leaves by a route without the
+    record of that route.
     """
 
     OFFER = "offer"
@@ -68,6 +69,7 @@ class Workflow:
     EXIT = "exit"
     FOUND = "found"
     SHIPMENT = "shipment"
+    STAFF_DONATION = "staff_donation"
 
 
 W = Workflow
@@ -78,12 +80,16 @@ WORKFLOWS = {
     S.IN_REPAIR: frozenset({W.REPAIR}),
     S.AVAILABLE: frozenset({W.OFFER, W.CLAIM}),
     S.RESERVED: frozenset({W.CLAIM}),
-    S.DONATED: frozenset({W.HANDOVER}),
+    S.DONATED: frozenset({W.HANDOVER, W.STAFF_DONATION}),
     S.RECYCLED: frozenset({W.SHIPMENT}),
     **{status: frozenset({W.EXIT}) for status in EXIT_ROUTES},
 }
-# Edges (from, to) with a workflow of their own: finding a device again closes its theft record.
+# Edges (from, to) with a workflow of their own: finding a device again closes its theft record;
+# a retired device goes straight to ``donated`` only when given to a staff member (CG3P
+# L. 3212-2, 5°: no offer, no claim), and a reserved one only through the handover of its claim.
 EDGE_WORKFLOWS = {
+    (S.RETIRED, S.DONATED): frozenset({W.STAFF_DONATION}),
+    (S.RESERVED, S.DONATED): frozenset({W.HANDOVER}),
     (S.LOST, S.IN_STOCK): frozenset({W.FOUND}),
     (S.STOLEN, S.IN_STOCK): frozenset({W.FOUND}),
 }
@@ -197,7 +203,9 @@ def _check_workflow(device, current, to_status, workflow):
 
 
 def _procedure(current, to_status):
-    if (current, to_status) in EDGE_WORKFLOWS:
+    if (current, to_status) == (S.RETIRED, S.DONATED):
+        return _("give it to a staff member")
+    if (current, to_status) in EDGE_WORKFLOWS and to_status == S.IN_STOCK:
         return _("“found again” on the device page")
     return {
         S.IN_REPAIR: _("open a repair"),

@@ -22,6 +22,8 @@ from .models import (
     OfferItem,
     OutboxMessage,
     SentNotification,
+    StaffDonation,
+    StaffDonationLine,
 )
 
 
@@ -156,6 +158,22 @@ class DonationAdmin(ReadOnlyAdmin):
     list_display = ["number", "association", "handed_over_at", "total_value", "follow_up_due"]
     search_fields = ["number", "association__name"]
     list_select_related = ["association"]
+
+
+class StaffDonationLineInline(ReadOnlyInline):
+    model = StaffDonationLine
+    fields = ["device", "value_at_transfer", "value_source", "value_basis", "value_justification", "book_value"]
+    readonly_fields = fields
+
+
+@admin.register(StaffDonation)
+class StaffDonationAdmin(ReadOnlyAdmin):
+    """Read-only: a donation to a staff member is made by ``services.donate_to_staff`` (its checks,
+    ceiling and agreement), never typed here."""
+
+    list_display = ["number", "recipient_name", "recipient_department", "handed_over_at", "total_value"]
+    search_fields = ["number", "recipient_name", "recipient_employee_number"]
+    inlines = [StaffDonationLineInline]
 
 
 @admin.register(FollowUp)

@@ -5,7 +5,8 @@
   leave by any exit route, without a passed ``Erasure`` performed after its last time in
   service. Two exceptions: a theft (nobody chose it) and a return to the lessor whose contract
   terms the user confirmed (``contract_terms_confirmed=True``).
-- A donation's unit value at transfer must be within the legal ceiling (CG3P art. D. 3212-3),
+- A donation's unit value at transfer must be within the legal ceiling (CG3P art. D. 3212-3;
+  art. D. 3212-4 for staff, passed as ``ceiling_article=``),
   and so must the device's own book value (a typed value never hides one above it); a typed
   value needs its justification. The donation flow passes ``value=``, ``value_source=`` and
   ``value_justification=`` to ``transition()``.
@@ -91,7 +92,8 @@ def ceiling_guard(device, to_status, context):
         value = None
     if value is None:
         raise TransitionRefused(
-            _("%(tag)s: a donation needs its value at transfer; record it through the handover of a claim.")
+            _("%(tag)s: a donation needs its value at transfer; record it through the handover of a claim or the "
+              "donation to a staff member.")
             % {"tag": device.asset_tag},
             code="value_required",
         )
@@ -118,12 +120,13 @@ def ceiling_guard(device, to_status, context):
         raise TransitionRefused(
             _(
                 "%(tag)s is worth %(value)s € at transfer, above the legal ceiling of %(ceiling)s € per unit "
-                "(CG3P art. D. 3212-3): it cannot be given free of charge."
+                "(%(article)s): it cannot be given free of charge."
             )
             % {
                 "tag": device.asset_tag,
                 "value": formats.number_format(value, 2),
                 "ceiling": formats.number_format(ceiling, 0),
+                "article": context.get("ceiling_article") or "CG3P art. D. 3212-3",
             },
             code="over_ceiling",
         )

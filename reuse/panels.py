@@ -2,7 +2,7 @@
 
 from config.roles import is_staff_member
 from inventory.lifecycle import GONE
-from inventory.models import Status
+from inventory.models import Ownership, Status
 
 from .guards import has_valid_erasure
 from .queries import device_panel
@@ -22,6 +22,8 @@ def device_panel_context(device, user):
             "can_erase": user.has_perm("reuse.add_erasure") and device.status not in GONE,
             "can_redeploy": user.has_perm("inventory.transition_device") and device.status in REDEPLOYABLE,
             "can_offer": user.has_perm("reuse.add_offer") and device.status == Status.RETIRED,
+            "can_give_to_staff": user.has_perm("reuse.add_staffdonation") and device.status == Status.RETIRED
+            and device.ownership == Ownership.OWNED,
         }
     )
     return context

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import associations, claims, donations, erasures, offers, redeployment
+from .views import associations, claims, donations, erasures, offers, redeployment, staff
 
 app_name = "reuse"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("donations/<int:pk>/", donations.donation_detail, name="donation-detail"),
     path("donations/<int:pk>/agreement.pdf", donations.donation_agreement, name="donation-agreement"),
     path("donations/<int:pk>/follow-up/", donations.follow_up, name="follow-up"),
+    path("staff-donations/", staff.staff_donation_list, name="staff-donation-list"),
+    path("staff-donations/new/", staff.staff_donation_create, name="staff-donation-create"),
+    path("staff-donations/<int:pk>/", staff.staff_donation_detail, name="staff-donation-detail"),
+    path("staff-donations/<int:pk>/agreement.pdf", staff.staff_donation_agreement, name="staff-donation-agreement"),
     path("erasures/", erasures.erasure_list, name="erasure-list"),
     path("erasures/<int:pk>/", erasures.erasure_detail, name="erasure-detail"),
     path("erasures/<int:pk>/certificate.pdf", erasures.erasure_certificate_pdf, name="erasure-certificate"),

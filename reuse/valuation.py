@@ -75,13 +75,18 @@ def _money(value):
     return formats.number_format(value, 2)
 
 
-def value_at_transfer(device, *, declared=None, justification="", today=None):
+DEFAULT_CEILING_ARTICLE = "CG3P art. D. 3212-3"
+
+
+def value_at_transfer(device, *, declared=None, justification="", today=None, ceiling_article=DEFAULT_CEILING_ARTICLE):
     """Decide a device's value at transfer, or raise ``ValidationError`` (field ``value``).
 
     - Without ``declared``: the book value, which must be known and within the ceiling.
     - With ``declared``: a written ``justification`` is required, the declared value must be
       within the ceiling, and the device's book value (when known) must be within it too: a
       typed value never hides a book value above the ceiling.
+
+    ``ceiling_article`` is the text quoted when refusing (art. D. 3212-4 for staff members).
     """
     basis = value_basis()
     ceiling = donation_ceiling()
@@ -93,7 +98,7 @@ def value_at_transfer(device, *, declared=None, justification="", today=None):
                 "%(tag)s: purchase price or date unknown, so its book value too; enter the value at transfer "
                 "and justify it."
             ) % {"tag": device.asset_tag}})
-        _check_ceiling(device, book, ceiling, basis)
+        _check_ceiling(device, book, ceiling, basis, ceiling_article)
         return Valuation(value=book, source=BOOK, basis=basis, book_value=book)
     try:
         value = Decimal(str(declared))
@@ -107,7 +112,7 @@ def value_at_transfer(device, *, declared=None, justification="", today=None):
             "a declared value cannot replace it, and the device cannot be given free of charge."
         ) % {"tag": device.asset_tag, "book": _money(book), "basis": basis,
              "ceiling": formats.number_format(ceiling, 0)}})
-    _check_ceiling(device, value, ceiling, basis)
+    _check_ceiling(device, value, ceiling, basis, ceiling_article)
     if not justification:
         raise ValidationError({"value_justification": _(
             "A value typed instead of the book value needs a written justification (printed on the agreement)."
@@ -116,13 +121,13 @@ def value_at_transfer(device, *, declared=None, justification="", today=None):
                      justification=justification)
 
 
-def _check_ceiling(device, value, ceiling, basis):
+def _check_ceiling(device, value, ceiling, basis, article=DEFAULT_CEILING_ARTICLE):
     if value > ceiling:
         raise ValidationError({"value": _(
             "%(tag)s is worth %(value)s € %(basis)s at transfer, above the legal ceiling of %(ceiling)s € per unit "
-            "(CG3P art. D. 3212-3): it cannot be given free of charge."
+            "(%(article)s): it cannot be given free of charge."
         ) % {"tag": device.asset_tag, "value": _money(value), "basis": basis,
-             "ceiling": formats.number_format(ceiling, 0)}})
+             "ceiling": formats.number_format(ceiling, 0), "article": article}})
 
 
 def agreement_value_notes(lines):

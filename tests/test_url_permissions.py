@@ -24,7 +24,7 @@ from labels.models import AuditCampaign
 from reuse import services as reuse_services
 from reuse.models import Erasure, InternalRequest
 from tests.factories import CategoryFactory, DepartmentFactory, DeviceFactory, SiteFactory, UserFactory
-from tests.reuse.conftest import make_member, offered, retired_device
+from tests.reuse.conftest import erase, make_member, offered, retired_device
 from tests.reuse.factories import AssociationFactory
 
 # Open to anyone, signed in or not.
@@ -101,6 +101,8 @@ PK_OBJECTS = {
     "reuse:donation": "donation",
     "reuse:follow-up": "donation",
     "reuse-donation": "donation",
+    "reuse:staff-donation": "staff_donation",
+    "reuse-staff-donation": "staff_donation",
     "reuse:erasure": "erasure",
     "reuse-erasure": "erasure",
     "reuse:request": "request",
@@ -220,6 +222,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         claim = reuse_services.claim_offer(offer=offer, association=association, actor=users["member"], quantity=1)
         reuse_services.approve_claim(claim=claim, actor=buyer)
         donation = reuse_services.hand_over(claim=claim, actor=buyer, owner_signatory="dgs", association_signatory="Y")
+        given = retired_device()
+        erase(given)
+        staff_donation = reuse_services.donate_to_staff(devices=[given], recipient_name="Agent Perm",
+                                                        recipient_department="DSI", owner_signatory="dgs", actor=buyer)
         device = DeviceFactory()
         site, department = SiteFactory(), DepartmentFactory()
         world = {
@@ -234,6 +240,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             "offer": offer,
             "claim": claim,
             "donation": donation,
+            "staff_donation": staff_donation,
             "erasure": Erasure.objects.filter(device=claim.lines.get().device).first(),
             "request": InternalRequest.objects.create(
                 department=department, category=device.model.category, quantity=1, requested_by=buyer

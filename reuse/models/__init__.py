@@ -1,4 +1,5 @@
-"""Second life: erasures, internal requests, partner associations, offers, claims, donations.
+"""Second life: erasures, internal requests, partner associations, offers, claims, donations
+(to associations and to staff members).
 
 Rows hold data and their own invariants; workflows that span rows live in ``reuse.services``.
 One module per topic; import from here (``from reuse.models import Claim``), the modules are
@@ -13,6 +14,7 @@ from .hashing import content_hash
 from .notifications import OutboxMessage, SentNotification
 from .offers import Offer, OfferItem
 from .redeployment import InternalRequest
+from .staff import StaffDonation, StaffDonationLine
 
 __all__ = [
     "LEGAL_BASIS",
@@ -29,6 +31,8 @@ __all__ = [
     "OfferItem",
     "OutboxMessage",
     "SentNotification",
+    "StaffDonation",
+    "StaffDonationLine",
     "content_hash",
     "luhn_valid",
     "validate_rna",

@@ -24,6 +24,20 @@ from .offers import BASES, SOURCES, Offer
 LEGAL_BASIS = "CG3P art. L. 3212-2, L. 3212-3"
 
 
+def with_certificates(lines, handed_over_at):
+    """[(line, [erasure certificate number])]: each line's device with its last passed erasure
+    recorded before ``handed_over_at`` (one query; the agreements of associations and of staff)."""
+    certificates = {}
+    for device_id, number in (
+        Erasure.objects.filter(device__in=[line.device_id for line in lines], passed=True,
+                               performed_at__lte=handed_over_at)
+        .order_by("device_id", "-performed_at", "-id")
+        .values_list("device_id", "number")
+    ):
+        certificates.setdefault(device_id, [number])
+    return [(line, certificates.get(line.device_id, [])) for line in lines]
+
+
 class Claim(models.Model):
     """An association asks for devices of an offer: requested → approved → ready → handed over."""
 
@@ -195,16 +209,7 @@ class Donation(models.Model):
         device is terminal, so this list never changes afterwards.
         """
         lines = list(self.claim.lines.filter(active=True).select_related("device", "device__model"))
-        certificates = {}
-        for device_id, number in (
-            Erasure.objects.filter(
-                device__in=[line.device_id for line in lines], passed=True, performed_at__lte=self.handed_over_at
-            )
-            .order_by("device_id", "-performed_at", "-id")
-            .values_list("device_id", "number")
-        ):
-            certificates.setdefault(device_id, [number])
-        return [(line, certificates.get(line.device_id, [])) for line in lines]
+        return with_certificates(lines, self.handed_over_at)
 
     # Fields added to the hash with the DOMAIN.md §3 agreement (issue 9). Agreements issued before
     # (their ``place`` is blank: the handover now always sets it) keep the fields they were hashed

@@ -27,6 +27,7 @@ from .erasures import record_erasure
 from .follow_up import record_follow_up, request_follow_ups
 from .offers import create_offer, withdraw_offer
 from .redeployment import cancel_internal_request, create_internal_request, redeploy_device
+from .staff import donate_to_staff, preview_staff_donation
 
 __all__ = [
     "add_member",
@@ -38,9 +39,11 @@ __all__ = [
     "claim_offer",
     "create_internal_request",
     "create_offer",
+    "donate_to_staff",
     "expire_claim",
     "expire_claims",
     "hand_over",
+    "preview_staff_donation",
     "record_erasure",
     "record_follow_up",
     "redeploy_device",

@@ -13,6 +13,8 @@ from inventory.models import Device, Event, Exit, Status
 from reuse.indicators import Proof, reuse_ratio
 from tests.factories import CategoryFactory, DeviceFactory, DeviceModelFactory
 
+from .test_legal_texts import legal_settings  # noqa: F401 (autouse: the authority's identity, signatories)
+
 pytestmark = pytest.mark.django_db
 S, K = Status, Event.Kind
 
@@ -93,3 +95,34 @@ def test_the_status_on_january_first_comes_from_the_journal_not_from_today(fleet
 def test_an_empty_stock_gives_no_percentage(db):
     ratio = reuse_ratio(year=2026)
     assert (ratio.numerator, ratio.denominator, ratio.percent) == (0, 0, None)
+
+
+def test_a_staff_donation_made_through_its_service_counts_in_a(fleet, monkeypatch):
+    """CG3P L. 3212-2, 5° is one of the décret's routes (DOMAIN.md §2): a device retired in 2025 and
+    given to a staff member in 2026 through ``donate_to_staff`` is in B (held on 1 January) and in
+    A. The fleet's 4 / 8 = 50.0 % becomes 5 / 9 = 55.6 %; were the staff donation left out of A,
+    the ratio would read 4 / 9 = 44.4 %, below the 50 % target."""
+    from reuse import services
+
+    from .conftest import erase
+
+    laptops = DeviceModelFactory(category=CategoryFactory(slug="laptop", weee_category="6"))
+    device = DeviceFactory(asset_tag="STAFF-SERVICE", model=laptops, status=S.RETIRED,
+                           purchase_date=dt.date(2022, 1, 1), purchase_price=Decimal("400.00"))
+    Event.objects.create(device=device, kind=K.STATUS, to_status=S.IN_SERVICE, at=at(2022, 2))
+    Event.objects.create(device=device, kind=K.STATUS, from_status=S.IN_SERVICE, to_status=S.RETIRED, at=at(2025, 6))
+    Device.objects.filter(pk=device.pk).update(status_changed_at=at(2025, 6))
+    # The journal dates events "now": run the erasure and the donation on a day of the fleet's year.
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 9))
+    erase(device)
+    donation = services.donate_to_staff(devices=[device], recipient_name="Aurélie Fontaine",
+                                        recipient_department="Direction de l'éducation", owner_signatory="maire",
+                                        actor=None)
+    assert donation.handed_over_at == at(2026, 9)
+
+    ratio = reuse_ratio(year=2026)
+
+    assert "STAFF-SERVICE" in {d.asset_tag for d in ratio.stock}
+    counted = {d.asset_tag: (d.route, d.proof) for d in ratio.counted}
+    assert counted["STAFF-SERVICE"] == (S.DONATED, Proof.AWAITED)
+    assert (ratio.numerator, ratio.denominator, ratio.percent) == (5, 9, Decimal("55.6"))
