@@ -95,10 +95,14 @@ def _device_table(record, certificates, *, with_price):
 
 
 def _closing(identity, record, signer, place, counterparty_label):
-    """The last article's end: place and date (no time), then both signatures, kept together."""
+    """The last article's end: place and date of issue (no time), then both signatures, kept together.
+
+    The document is dated the day it is drawn up, never back-dated to the exit: the day the device
+    left is stated among the parties' facts ("Date of the handover")."""
     return [
         Spacer(0, 4 * mm),
-        clause(_("Done at %(place)s, on %(date)s, in two copies.") % {"place": place, "date": day(record.exited_on)}),
+        clause(_("Done at %(place)s, on %(date)s, in two copies.")
+               % {"place": place, "date": day(record.document_issued_at or timezone.now())}),
         Spacer(0, 3 * mm),
         signatures([(identity["name"], signer.get("name", ""), signer.get("role", "")),
                     (record.counterparty, counterparty_label, "")]),
@@ -131,6 +135,7 @@ def _sale(record, identity, signer, place, certificates):
             (_("The buyer"), record.counterparty),
             *([(_("SIRET"), record.counterparty_siret)] if record.counterparty_siret else []),
             *([(_("Sale platform"), record.platform)] if record.platform else []),
+            (_("Date of the handover"), day(record.exited_on)),
         ]),
         clause(_("Article 1 — Object"), HEADING),
         clause(_("The authority sells to the buyer, as it is and without warranty, the equipment listed in article "
@@ -165,6 +170,7 @@ def _transfer(record, identity, signer, place, certificates):
             (_("represented by"), ", ".join(part for part in (signer.get("name"), signer.get("role")) if part)),
             (_("The receiving public person"), record.counterparty),
             (_("SIRET"), record.counterparty_siret),
+            (_("Date of the handover"), day(record.exited_on)),
         ]),
         clause(_("Article 1 — Object"), HEADING),
         clause(_("The authority transfers to the receiving public person, as it is and without warranty, the "
@@ -194,6 +200,7 @@ def _take_back(record, identity, signer, place, certificates):
             (_("represented by"), ", ".join(part for part in (signer.get("name"), signer.get("role")) if part)),
             (_("The taker"), record.counterparty),
             *([(_("SIRET"), record.counterparty_siret)] if record.counterparty_siret else []),
+            (_("Date of the handover"), day(record.exited_on)),
         ]),
         clause(_("Article 1 — Equipment handed over"), HEADING),
         _device_table(record, certificates, with_price=False),
@@ -260,9 +267,9 @@ def issue_document(record, *, signatory=None):
     if record.document:
         return record
     signer = _signer(signatory)
+    record.document_issued_at = timezone.now()  # the document's date ("Fait à …, le …")
     data = render_document(record, signer)
     record.document.save(document_filename(record), ContentFile(data), save=False)
-    record.document_issued_at = timezone.now()
     record.document_signatory = signer
     record.save(update_fields=["document", "document_issued_at", "document_signatory"])
     return record

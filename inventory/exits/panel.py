@@ -1,19 +1,20 @@
 """The exits section of the device page, registered by ``InventoryConfig.ready()``.
 
-Shown to staff for a device that left the fleet by an exit route (or was found again after a
-theft): each exit record, with its legal document (a link when issued, else an "issue" button
-with the signatory to choose). One query, and none for devices that never left by a route.
+Shown to staff for a device whose status is an exit route (sold, transferred, taken back,
+returned, stolen, destroyed): each exit record, with its legal document (a link when issued, else
+an "issue" button with the signatory to choose). One query, and none for any other status (a
+device in stock or in service costs the device page nothing).
 """
 
 from config import legal
 from config.roles import is_staff_member
 
 from .. import lifecycle
-from ..models import Exit, Status
+from ..models import Exit
 from ..panels import register_panel
 from .documents import DOCUMENT_ROUTES
 
-SHOWN = set(Exit.Route.values) | {Status.IN_STOCK}
+SHOWN = set(Exit.Route.values)
 
 
 def exit_panel_context(device, user):

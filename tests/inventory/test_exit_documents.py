@@ -8,13 +8,14 @@ the time, and "page 1 / N". No document without the authority's SIRET and addres
 is served to staff only (pages and the API with a token), with a bounded number of queries.
 """
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -51,10 +52,10 @@ def legal_settings(settings, tmp_path):
     return settings
 
 
-def exited(route, actor, serial):
+def exited(route, actor, serial, **extra):
     device = retired_device(serial_number=serial, accounting_number=f"INV-{serial}")
     erasure = erase(device, actor)
-    record = record_exit(device=device, route=route, actor=actor, **FACTS[route])
+    record = record_exit(device=device, route=route, actor=actor, **FACTS[route], **extra)
     return record, erasure
 
 
@@ -65,9 +66,9 @@ def document_text(record):
     return flat("\n".join(pages)), len(pages)
 
 
-def french_day(record):
+def french_day(value):
     with translation.override("fr"):
-        return formats.date_format(record.exited_on, "DATE_FORMAT")
+        return formats.date_format(value, "DATE_FORMAT")
 
 
 def assert_common(text, pages, record, erasure):
@@ -78,7 +79,10 @@ def assert_common(text, pages, record, erasure):
     assert f"INV-{record.device.serial_number}" in text
     assert erasure.number in text
     assert "NIST SP 800-88 Rev. 2" in text
-    assert f"Fait à Val-d'Élan, le {french_day(record)}, en deux exemplaires." in text
+    record.refresh_from_db()
+    issued = timezone.localdate(record.document_issued_at)
+    assert f"Fait à Val-d'Élan, le {french_day(issued)}, en deux exemplaires." in text
+    assert f"Date de la remise {french_day(record.exited_on)}" in text
     done = text[text.index("Fait à"):text.index("en deux exemplaires")]
     assert not re.search(r"\d{1,2}[:h]\s?\d{2}", done)
     assert f"page 1 / {pages}" in text
@@ -88,7 +92,8 @@ def assert_common(text, pages, record, erasure):
 
 
 def test_the_sale_receipt_holds_parties_decision_lines_price_total_place_and_date(technician):
-    record, erasure = exited("sold", technician, "SALE0001")
+    # Sold ten days ago, receipt drawn up today: dated today, the handover day printed as such.
+    record, erasure = exited("sold", technician, "SALE0001", exited_on=timezone.localdate() - dt.timedelta(days=10))
     text, pages = document_text(record)
     assert_common(text, pages, record, erasure)
     assert "Reçu de vente" in text and "acte de cession à titre onéreux" in text
