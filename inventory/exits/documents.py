@@ -262,7 +262,7 @@ def issue_document(record, *, signatory=None):
     Refused (``ValidationError``, nothing written) without the authority's SIRET, address, place
     of signature or signatories, and for routes without a document.
     """
-    record = Exit.objects.select_for_update().select_related(
+    record = Exit.objects.select_for_update(of=("self",)).select_related(
         "device__model__category").get(pk=record.pk)
     if record.document:
         return record

@@ -214,3 +214,12 @@ def test_the_api_refuses_without_the_siret_with_a_400(technician, settings):
     response = api.post(f"/api/exits/{record.pk}/issue_document/", {}, format="json", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 400 and "PROLONGE_OWNER_SIRET" in response.content.decode()
     assert not Exit.objects.get(pk=record.pk).document
+
+
+def test_the_admin_links_the_document_through_the_checked_view(client, admin_user, technician):
+    record, _erasure = exited("sold", technician, "SALE0006")
+    issue_document(record)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:inventory_exit_change", args=[record.pk])).content.decode()
+    assert reverse("exits:exit-document", args=[record.pk]) in page
+    assert "/media/" not in page
