@@ -37,8 +37,8 @@ class ExitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Exit
-        fields = ["id", "device", "route", "exited_on", "counterparty", "counterparty_siret", "price", "platform",
-                  "decision", "contract_reference", "contract_terms_confirmed", "reuse_commitment",
+        fields = ["id", "device", "route", "exited_on", "counterparty", "counterparty_siret", "counterparty_address",
+                  "price", "platform", "decision", "contract_reference", "contract_terms_confirmed", "reuse_commitment",
                   "police_report", "personal_data", "reason", "note", "found_at", "created_by", "created_at",
                   "expected_status", "document_url", "document_issued_at"]
         read_only_fields = ["found_at", "created_by", "created_at", "document_issued_at"]

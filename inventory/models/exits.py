@@ -36,6 +36,10 @@ class Exit(models.Model):
         help_text=_("Buyer, receiving public person, taker, or lessor."),
     )
     counterparty_siret = models.CharField(_("counterparty SIRET"), max_length=14, blank=True)
+    counterparty_address = models.TextField(
+        _("counterparty address"), blank=True,
+        help_text=_("Postal address of the buyer, receiving public person or taker (printed on the document)."),
+    )
     price = models.DecimalField(_("sale price (€ TTC)"), max_digits=10, decimal_places=2, null=True, blank=True)
     platform = models.CharField(_("sale platform"), max_length=150, blank=True)
     decision = models.CharField(

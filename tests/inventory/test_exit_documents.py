@@ -30,9 +30,11 @@ pytestmark = pytest.mark.django_db
 SIGNATORY = {"key": "maire", "name": "Hélène Roux", "role": "Maire",
              "delegation": "l'arrêté de délégation n° 2025-07 du 2 janvier 2025"}
 FACTS = {
-    "sold": {"counterparty": "M. Paul Martin", "price": Decimal("45.50"), "platform": "Agorastore",
+    "sold": {"counterparty": "M. Paul Martin", "counterparty_address": "12 rue des Lilas, 38000 Grenoble",
+             "price": Decimal("45.50"), "platform": "Agorastore",
              "decision": "la décision n° 2026-118 du 3 mars 2026"},
     "transferred": {"counterparty": "CCAS de Val-d'Élan", "counterparty_siret": "26380030200014",
+                    "counterparty_address": "2 place du Marché, 38999 Val-d'Élan",
                     "decision": "la délibération n° 2026-12 du 9 février 2026"},
     "taken_back": {"counterparty": "Ecosystem", "counterparty_siret": "83300397000015", "reuse_commitment": True},
 }
@@ -99,7 +101,7 @@ def test_the_sale_receipt_holds_parties_decision_lines_price_total_place_and_dat
     assert "Reçu de vente" in text and "acte de cession à titre onéreux" in text
     assert "Vu la décision n° 2026-118 du 3 mars 2026" in text
     assert "Vu l'arrêté de délégation n° 2025-07 du 2 janvier 2025" in text
-    assert "M. Paul Martin" in text and "Agorastore" in text
+    assert "M. Paul Martin" in text and "12 rue des Lilas, 38000 Grenoble" in text and "Agorastore" in text
     assert text.count("45,50 €") >= 3  # the line, the total, the payment article
     assert "Total" in text
 
@@ -109,7 +111,7 @@ def test_the_transfer_minutes_name_both_public_persons_the_decision_and_the_weee
     text, pages = document_text(record)
     assert_common(text, pages, record, erasure)
     assert "procès-verbal de transfert" in text
-    assert "CCAS de Val-d'Élan" in text and "26380030200014" in text
+    assert "CCAS de Val-d'Élan" in text and "26380030200014" in text and "2 place du Marché, 38999 Val-d'Élan" in text
     assert "Vu la délibération n° 2026-12 du 9 février 2026" in text
     assert "déchets d'équipements électriques et électroniques (DEEE)" in text
 
