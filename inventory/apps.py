@@ -8,6 +8,7 @@ class InventoryConfig(AppConfig):
 
     def ready(self):
         from .converters import register as register_tag_converter
+        from .exits.panel import register_exit_panel
         from .repairs.panel import register_repair_panel
         from .review.panel import register_review_panel
         from .shipments.panel import register_shipment_panel
@@ -16,3 +17,4 @@ class InventoryConfig(AppConfig):
         register_review_panel()
         register_tag_converter()
         register_shipment_panel()
+        register_exit_panel()

@@ -9,11 +9,12 @@ class ReuseConfig(AppConfig):
     def ready(self):
         """Plug reuse into the register without the register importing reuse (DESIGN.md §1)."""
         from inventory.bulk import register_bulk_link
+        from inventory.exits.documents import register_certificate_source
         from inventory.lifecycle import register_guard
         from inventory.panels import register_panel
         from inventory.review import register_rule
 
-        from .guards import ceiling_guard, claim_guard, claim_hold_guard, erasure_guard
+        from .guards import ceiling_guard, claim_guard, claim_hold_guard, erasure_guard, exit_certificates
         from .panels import device_panel_context
         from .review_rules import offer_unclaimed
 
@@ -22,6 +23,7 @@ class ReuseConfig(AppConfig):
         register_guard(claim_guard)
         register_guard(claim_hold_guard)
         register_rule(offer_unclaimed)
+        register_certificate_source(exit_certificates)
         register_panel("reuse", "reuse/_device_panel.html", device_panel_context, order=50)
         register_bulk_link("offer", _("Offer them to associations"), "reuse:offer-create", "reuse.add_offer")
         from .review_claims import ClaimExpiredRule, ReuseTargetRule

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from config import legal as _legal
+
 DEFAULTS = {
     # CG3P art. D. 3212-3: ceiling of the unit value at a free transfer (euros).
     "DONATION_UNIT_CEILING_EUR": 300,
@@ -48,74 +50,31 @@ def value_basis():
 # --- The authority's identity on legal documents (agreements, erasure certificates) -----------
 # DOMAIN.md §3: an agreement names both parties with SIRET and address, the decision that
 # authorised the transfer ("Vu …"), the signatory's standing and delegation, and where it is made.
+# The shared kernel (``config.legal``) holds the rules: inventory's exit documents need them too.
 
 
 def _missing_legal_settings(names):
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    raise ValidationError(
-        _(
-            "This legal document cannot be issued: the authority's %(missing)s are not configured. An administrator "
-            "must set them (PROLONGE settings or PROLONGE_* environment variables, see docs/reuse.md)."
-        )
-        % {"missing": ", ".join(names)},
-        code="legal_identity_missing",
-    )
+    _legal.missing_legal_settings(names)
 
 
 def legal_identity():
     """{"name", "siret", "address"} of the authority; refuses (ValidationError) when one is missing."""
-    from django.utils.translation import gettext as _
-
-    identity = {
-        "name": (settings.PROLONGE.get("OWNER_NAME") or "").strip(),
-        "siret": (settings.PROLONGE.get("OWNER_SIRET") or "").replace(" ", ""),
-        "address": (settings.PROLONGE.get("OWNER_ADDRESS") or "").strip(),
-    }
-    labels = {
-        "name": _("name (PROLONGE_OWNER_NAME)"),
-        "siret": _("SIRET number (PROLONGE_OWNER_SIRET)"),
-        "address": _("postal address (PROLONGE_OWNER_ADDRESS)"),
-    }
-    missing = [labels[key] for key, value in identity.items() if not value]
-    if missing:
-        _missing_legal_settings(missing)
-    return identity
+    return _legal.legal_identity()
 
 
 def agreement_settings():
     """What an agreement needs besides the identity: place of signature and authorising decision."""
-    from django.utils.translation import gettext as _
-
-    values = {
-        "place": (settings.PROLONGE.get("OWNER_PLACE") or "").strip(),
-        "decision": (settings.PROLONGE.get("TRANSFER_DECISION") or "").strip(),
-    }
-    labels = {
-        "place": _("place of signature, a town (PROLONGE_OWNER_PLACE)"),
-        "decision": _("deliberation or delegated decision authorising transfers (PROLONGE_TRANSFER_DECISION)"),
-    }
-    missing = [labels[key] for key, value in values.items() if not value]
-    if not signatories():
-        missing.append(_("signatories (PROLONGE_SIGNATORIES)"))
-    if missing:
-        _missing_legal_settings(missing)
-    return values
+    return _legal.agreement_settings()
 
 
 def signatories():
     """The people who may sign for the authority: [{"key", "name", "role", "delegation"}]."""
-    return [dict(entry) for entry in settings.PROLONGE.get("SIGNATORIES") or () if entry.get("key")]
+    return _legal.signatories()
 
 
 def signatory(value):
     """The configured signatory whose key or name is ``value``, or None."""
-    value = (value or "").strip()
-    for entry in signatories():
-        if value and value.casefold() in (entry["key"].casefold(), entry.get("name", "").casefold()):
-            return entry
-    return None
+    return _legal.signatory(value)
 
 
 # Décret 2022-1413: highest solidarity resale prices (€ TTC, working device with charger, disk,

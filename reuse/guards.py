@@ -55,6 +55,12 @@ def valid_erasures(device):
     )
 
 
+def exit_certificates(device, until):
+    """The certificate printed on an exit document (``inventory.exits.documents``): the newest
+    passed erasure done after the device last left service and before the exit was recorded."""
+    return list(valid_erasures(device).filter(performed_at__lte=until).values_list("number", flat=True)[:1])
+
+
 def has_valid_erasure(device):
     if device.status == Status.IN_SERVICE:
         return False

@@ -9,131 +9,41 @@ extractable. reportlab (open source) writes no tagged PDF (no structure tree): d
 their language (/Lang fr-FR) and title only.
 """
 
-from io import BytesIO
-
 from django.conf import settings
-from django.utils import formats, timezone, translation
-from django.utils.html import escape
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table
 
-from config import pdf_fonts
+# The generic blocks live in the shared kernel (inventory's exit documents use them too); the
+# names below keep this module's former spelling for its callers.
+from config.pdf import (  # noqa: F401 (re-exported)
+    BODY,
+    CELL,
+    CELL_MAX_CHARS,
+    CLAUSE_MAX_CHARS,
+    FACTS,
+    GRID,
+    HASH,
+    HEADING,
+    LINE,
+    SMALL,
+    TABLE_HEADING,
+    TITLE,
+    clause,
+    p,
+    signatures,
+)
+from config.pdf import authority_rows as _authority_rows
+from config.pdf import day as _day
+from config.pdf import facts as _facts
+from config.pdf import hash_annex as _hash_annex
+from config.pdf import render as _render
+from config.pdf import when as _when
 
 from .conf import donation_ceiling, follow_up_months, legal_identity, solidarity_caps
 from .models import Donation, Erasure
 from .valuation import agreement_value_notes
-
-STYLES = getSampleStyleSheet()
-BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontName=pdf_fonts.SANS, fontSize=9.5, leading=12.5)
-SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
-TITLE = ParagraphStyle("title", parent=STYLES["Title"], fontName=pdf_fonts.SANS_BOLD, fontSize=16, leading=20)
-HEADING = ParagraphStyle("heading", parent=STYLES["Heading3"], fontName=pdf_fonts.SANS_BOLD, fontSize=11, spaceBefore=8,
-                         keepWithNext=1)
-TABLE_HEADING = ParagraphStyle("table-heading", parent=HEADING, keepWithNext=0)
-HASH = ParagraphStyle("hash", parent=BODY, fontName=pdf_fonts.MONO, fontSize=8.5, leading=11)
-CELL = ParagraphStyle("cell", parent=BODY, fontSize=8.5, leading=10.5)
-LINE = ParagraphStyle("line", parent=BODY, fontSize=7.5, leading=9)
-
-GRID = TableStyle([
-    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("FONTNAME", (0, 0), (-1, 0), pdf_fonts.SANS_BOLD),
-    ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-])
-FACTS = TableStyle([
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("FONTNAME", (0, 0), (0, -1), pdf_fonts.SANS_BOLD),
-    ("FONTSIZE", (0, 0), (-1, -1), 9),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ("TOPPADDING", (0, 0), (-1, -1), 2),
-])
-
-
-# The layout engine's cost grows faster than the text: a 1 MB serial once took 3–8 s of CPU.
-# No real cell is longer; the stored data (and its hash) keep the full text.
-CELL_MAX_CHARS = 600
-
-
-# The document's own wording (articles, annexes) is longer than a cell but bounded by the code and
-# the settings it quotes (decision, delegation): a wider limit, never reached by real text.
-CLAUSE_MAX_CHARS = 4000
-
-
-def p(text, style=BODY, limit=CELL_MAX_CHARS):
-    text = str(text)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return Paragraph(escape(text), style)
-
-
-def clause(text, style=BODY):
-    """A paragraph of the document's own text (an article, the annex)."""
-    return p(text, style, limit=CLAUSE_MAX_CHARS)
-
-
-def _render(title, make_story, reference):
-    """Build the story twice: the first pass counts the pages for the "page N / M" footers."""
-    owner = settings.PROLONGE["OWNER_NAME"]
-
-    def build(total):
-        def footer(canvas, doc):
-            canvas.saveState()
-            canvas.setFont(pdf_fonts.SANS, 7.5)
-            canvas.setFillColor(colors.HexColor("#555555"))
-            canvas.drawString(18 * mm, 10 * mm, f"{reference} — {owner}")
-            label = (_("page %(number)d / %(total)d") % {"number": doc.page, "total": total} if total
-                     else _("page %(number)d") % {"number": doc.page})
-            canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, label)
-            canvas.restoreState()
-
-        buffer = BytesIO()
-        doc = SimpleDocTemplate(
-            buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
-            title=title, author=owner, creator="Prolonge", lang=settings.LANGUAGE_CODE,
-        )
-        doc.build(make_story(), onFirstPage=footer, onLaterPages=footer)
-        return buffer.getvalue(), doc.page
-
-    pages = build(0)[1]
-    return build(pages)[0]
-
-
-def _when(value):
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-
-
-def _day(value):
-    """The date alone (legal documents: "le 4 décembre 2026", never the time)."""
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
-
-
-def _facts(rows):
-    table = Table([[p(label, CELL), p(value, CELL)] for label, value in rows], colWidths=[52 * mm, None])
-    table.setStyle(FACTS)
-    return table
-
-
-def _hash_annex(value, explanation):
-    return KeepTogether([
-        clause(_("Annex — Digital fingerprint of this document"), HEADING),
-        clause(explanation),
-        Spacer(0, 2 * mm),
-        clause(_("SHA-256 fingerprint:"), SMALL),
-        p(value, HASH),
-    ])
-
-
-def _authority_rows(identity):
-    return [
-        (_("Authority"), identity["name"]),
-        (_("SIRET"), identity["siret"]),
-        (_("Address"), identity["address"]),
-    ]
 
 
 def erasure_certificate(erasure):
@@ -362,20 +272,5 @@ def transfer_agreement(donation):
 
 
 def _signatures(owner, donation, association):
-    def block(party, name, role=""):
-        return [
-            clause(_("For %(party)s") % {"party": party}, CELL),
-            p(name, CELL),
-            *([p(role, CELL)] if role else []),
-            clause(_("Signature:"), CELL),
-            Spacer(0, 18 * mm),
-        ]
-
-    table = Table(
-        [[block(owner, donation.owner_signatory, donation.owner_signatory_role),
-          block(association.name, donation.association_signatory)]],
-        colWidths=["50%", "50%"],
-    )
-    table.setStyle(TableStyle([("BOX", (0, 0), (0, 0), 0.4, colors.grey), ("BOX", (1, 0), (1, 0), 0.4, colors.grey),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    return signatures([(owner, donation.owner_signatory, donation.owner_signatory_role),
+                       (association.name, donation.association_signatory, "")])

@@ -1,8 +1,12 @@
 """Exits in the admin: added through ``record_exit`` (same guards and journal as the pages),
-then read-only: an exit is a fact of the books, corrected by a note, never edited or deleted."""
+then read-only: an exit is a fact of the books, corrected by a note, never edited or deleted.
+Its legal document is linked through the checked view (media have no public URL)."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .. import lifecycle
 from ..models import Exit
@@ -21,7 +25,17 @@ class ExitAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ["found_at", "created_by", "created_at"]
-        return [field.name for field in Exit._meta.fields]
+        return [field.name for field in Exit._meta.fields if field.name != "document"] + ["document_link"]
+
+    def get_exclude(self, request, obj=None):
+        return ["document", "document_issued_at", "document_signatory"] if obj is None else ["document"]
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("exits:exit-document", args=[obj.pk]),
+                           _("Download the document (PDF)"))
 
     def has_add_permission(self, request):
         return lifecycle.can_transition(request.user)

@@ -22,7 +22,8 @@ def exit_form_class(route):
             model = Exit
             fields = ["exited_on", *ROUTE_FIELDS[route], "note"]
             widgets = {"exited_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2}),
-                       "reason": forms.Textarea(attrs={"rows": 2})}
+                       "reason": forms.Textarea(attrs={"rows": 2}),
+                       "counterparty_address": forms.Textarea(attrs={"rows": 2})}
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)

@@ -17,9 +17,9 @@ R = Exit.Route
 
 # What each route asks for, in the order forms show it (DOMAIN.md §7).
 ROUTE_FIELDS = {
-    R.SOLD: ("counterparty", "price", "platform", "decision"),
-    R.TRANSFERRED: ("counterparty", "counterparty_siret", "decision"),
-    R.TAKEN_BACK: ("counterparty", "counterparty_siret", "reuse_commitment", "proof_of_reuse"),
+    R.SOLD: ("counterparty", "counterparty_address", "price", "platform", "decision"),
+    R.TRANSFERRED: ("counterparty", "counterparty_siret", "counterparty_address", "decision"),
+    R.TAKEN_BACK: ("counterparty", "counterparty_siret", "counterparty_address", "reuse_commitment", "proof_of_reuse"),
     R.RETURNED: ("counterparty", "contract_reference", "contract_terms_confirmed"),
     R.STOLEN: ("police_report", "personal_data"),
     R.DESTROYED: ("reason", "certificate"),

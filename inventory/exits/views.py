@@ -1,7 +1,9 @@
 """Pages of the exit routes: choose a route on the device page, fill its form, confirm.
 
 Serves ``/devices/<tag>/exit/`` (the routes this device may take now), ``…/exit/<route>/``
-(the route's form with its confirmation box) and ``…/found/`` (a lost or stolen device is back).
+(the route's form with its confirmation box) and ``…/found/`` (a lost or stolen device is back);
+``/exits/<id>/document/`` (the route's stored legal document, staff only: media have no public URL)
+and ``…/document/issue/`` (POST: issue it, ``documents.issue_document``).
 """
 
 from django.contrib import messages
@@ -12,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import require_staff
-from config.web import add_service_errors
+from config.web import add_service_errors, protected_file_response
 
 from .. import lifecycle
 from ..models import Device, Exit, Status, normalize_asset_tag
+from .documents import document_filename, issue_document
 from .forms import exit_form_class
 from .services import found_again, record_exit
 
@@ -81,3 +84,30 @@ def device_found(request, asset_tag):
     else:
         messages.success(request, _("%(tag)s is back in stock.") % {"tag": device.asset_tag})
     return redirect(device)
+
+
+def _exit(pk):
+    return get_object_or_404(Exit.objects.select_related("device"), pk=pk)
+
+
+def exit_document(request, pk):
+    """The stored document of an exit, to staff who may read the register (never cached)."""
+    require_staff(request, "inventory.view_device")
+    record = _exit(pk)
+    if not record.document or not record.document.storage.exists(record.document.name):
+        raise Http404
+    return protected_file_response(record.document, filename=document_filename(record), content_type="application/pdf")
+
+
+@require_POST
+def exit_document_issue(request, pk):
+    """Issue the exit's document once (refusals — identity not configured… — shown on the device page)."""
+    require_staff(request, "inventory.transition_device")
+    record = _exit(pk)
+    try:
+        issue_document(record, signatory=request.POST.get("signatory", "")[:200])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The document of this exit is issued."))
+    return redirect(record.device)

@@ -36,6 +36,10 @@ class Exit(models.Model):
         help_text=_("Buyer, receiving public person, taker, or lessor."),
     )
     counterparty_siret = models.CharField(_("counterparty SIRET"), max_length=14, blank=True)
+    counterparty_address = models.TextField(
+        _("counterparty address"), blank=True,
+        help_text=_("Postal address of the buyer, receiving public person or taker (printed on the document)."),
+    )
     price = models.DecimalField(_("sale price (€ TTC)"), max_digits=10, decimal_places=2, null=True, blank=True)
     platform = models.CharField(_("sale platform"), max_length=150, blank=True)
     decision = models.CharField(
@@ -58,6 +62,14 @@ class Exit(models.Model):
     certificate = models.FileField(_("certificate"), upload_to="exits/certificates/%Y/", blank=True)
     note = models.TextField(_("note"), blank=True)
     found_at = models.DateTimeField(_("found again"), null=True, blank=True)
+    # The route's legal document (sale receipt, transfer minutes, take-back slip), issued once on
+    # request from the facts above and kept as issued (``inventory.exits.documents``).
+    document = models.FileField(_("document"), upload_to="exits/documents/%Y/", blank=True)
+    document_issued_at = models.DateTimeField(_("document issued"), null=True, blank=True)
+    document_signatory = models.JSONField(
+        _("signatory of the document"), default=dict, blank=True,
+        help_text=_("The authority's signatory as configured when the document was issued: name, role, delegation."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("recorded by"),
