@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from config.roles import require_staff
 
-from . import agec, annual, charts, lifespans, links, ords, queries, repairs, sources
+from . import agec, annual, at_exit, charts, lifespans, links, ords, queries, repairs, sources
 from . import open_data as opendata
 from .db import without_jit
 
@@ -24,6 +24,9 @@ MAX_YEAR_SPAN = 30
 # Page budget (≤ 1,000 elements): groups in the lifespan table, models at each end of a ranking.
 MAX_GROUPS = 15
 RANK_EACH_END = 3
+# Exit years in the "years served at exit" table of the lifespans page (this year included).
+EXIT_YEARS = 5
+MAX_EXIT_GROUPS = 10
 
 
 def _staff(request):
@@ -80,7 +83,10 @@ def lifespan_report(request):
         few = len(models) <= 2 * RANK_EACH_END
         group["shown"] = models if few else models[:RANK_EACH_END] + models[-RANK_EACH_END:]
     pyramid = lifespans.age_pyramid(as_of=today)
+    exit_table = at_exit.lifespans_at_exit_by(by, years=range(today.year - EXIT_YEARS + 1, today.year + 1))
+    exit_table["rows"] = exit_table["rows"][:MAX_EXIT_GROUPS]
     context = {
+        "at_exit": exit_table,
         "by": by,
         "groupings": list(lifespans.GROUPINGS),
         "curves": curves,
