@@ -62,6 +62,19 @@ def _exit_year_and_days(as_of):
     return start, Coalesce(first, imported, output_field=IntegerField())
 
 
+def _exit_candidates(first, last, queryset=None):
+    """Devices with an exit between the start of ``first`` and the end of ``last`` (a superset).
+
+    As in ``lifespans.lifespans_at_exit``: only those can have their first exit in the span;
+    narrowing to them spares the first-exit lookup for the rest of the fleet.
+    """
+    start, end = cutoff_start(dt.date(first - 1, 12, 31)), cutoff_start(dt.date(last, 12, 31))
+    candidates = Q(
+        pk__in=Event.objects.filter(to_status__in=OUT_OF_SERVICE, at__gte=start, at__lt=end).values("device")
+    ) | Q(status__in=OUT_OF_SERVICE, status_changed_at__gte=start, status_changed_at__lt=end)
+    return (Device.objects.all() if queryset is None else queryset).filter(candidates)
+
+
 def lifespans_at_exit_by(by, *, years, queryset=None, minimum=None):
     """Years served at exit per exit year and group (``GROUPINGS`` key), in one query.
 
@@ -79,15 +92,8 @@ def lifespans_at_exit_by(by, *, years, queryset=None, minimum=None):
     if not years:
         return {"years": [], "rows": []}
     minimum = min_sample() if minimum is None else minimum
-    first, last = years[0], years[-1]
-    as_of = dt.date(last, 12, 31)
-    start, end = cutoff_start(dt.date(first - 1, 12, 31)), cutoff_start(as_of)
-    # As in lifespans_at_exit: only devices with an exit in the span can have their first exit
-    # in it; narrowing to them spares the first-exit lookup for the rest of the fleet.
-    candidates = Q(
-        pk__in=Event.objects.filter(to_status__in=OUT_OF_SERVICE, at__gte=start, at__lt=end).values("device")
-    ) | Q(status__in=OUT_OF_SERVICE, status_changed_at__gte=start, status_changed_at__lt=end)
-    queryset = (Device.objects.all() if queryset is None else queryset).filter(candidates)
+    as_of = dt.date(years[-1], 12, 31)
+    queryset = _exit_candidates(years[0], years[-1], queryset)
     key, label = GROUPINGS[by]
     start_day, exit_code = _exit_year_and_days(as_of)
     rows = (
@@ -115,3 +121,33 @@ def lifespans_at_exit_by(by, *, years, queryset=None, minimum=None):
             result.append({"key": group_key, "label": str(group_label or "—"), "exits": exits, "cells": cells})
     result.sort(key=lambda row: (-row["exits"], row["label"]))
     return {"years": years, "rows": result}
+
+
+def lifespans_at_exit_by_year(years, *, queryset=None):
+    """``{year: {"devices", "mean_years", "median_years"}}`` for several exit years, one query.
+
+    The whole fleet's ``lifespans.lifespans_at_exit(year)`` for each year of ``years`` (same
+    definitions, same figures), for the annual report's three-year trend.
+    """
+    years = sorted(set(years))
+    if not years:
+        return {}
+    queryset = _exit_candidates(years[0], years[-1], queryset)
+    start_day, exit_code = _exit_year_and_days(dt.date(years[-1], 12, 31))
+    rows = (
+        queryset.annotate(start=start_day)
+        .filter(start__isnull=False, start__lte=dt.date(years[-1], 12, 31))
+        .annotate(code=exit_code)
+        .values_list("code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_year = {}
+    for code, n in rows:
+        if code is not None:
+            by_year.setdefault(code // YEAR_CODE, []).append((code % YEAR_CODE, n))
+    result = {}
+    for year in years:
+        devices, mean, median = _mean_and_median(sorted(by_year.get(year, [])))
+        result[year] = {"devices": devices, "mean_years": _years(mean), "median_years": _years(median)}
+    return result

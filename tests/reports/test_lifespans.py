@@ -155,3 +155,10 @@ def test_lifespans_at_exit_per_exit_year_by_group(five_laptops, django_assert_nu
     assert sum(row["cells"][1]["devices"] for row in table["rows"]) == lifespans.lifespans_at_exit(2022)["devices"]
     small = at_exit.lifespans_at_exit_by("category", years=[2021, 2022, 2023], minimum=4)
     assert [row["key"] for row in small["rows"]] == []
+
+
+def test_lifespans_at_exit_of_several_years_in_one_query(five_laptops, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        by_year = at_exit.lifespans_at_exit_by_year(range(2020, 2024))
+    assert by_year == {year: lifespans.lifespans_at_exit(year) for year in range(2020, 2024)}
+    assert [by_year[year]["devices"] for year in range(2020, 2024)] == [0, 1, 1, 1]
