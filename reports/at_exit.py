@@ -39,8 +39,8 @@ def _exit_year_and_days(as_of):
     """SQL: ``(start, exit year × YEAR_CODE + days served)`` of the first exit on or before ``as_of``.
 
     None while in service. One expression for both, so that PostgreSQL runs the first-exit
-    lookup once per device (it does not share a correlated subquery between annotations,
-    and grouping by year and days separately ran it four times: 1.8 s → 0.4 s at 100k devices).
+    lookup once per device (it does not share a correlated subquery between annotations, and
+    grouping by year and days separately ran it four times: 1.96 s → 0.74 s by category at 100k).
     Same definitions as ``with_service_life``.
     """
     start = Coalesce("use_date", "purchase_date", output_field=DateField())
