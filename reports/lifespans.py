@@ -292,10 +292,15 @@ def model_ranking(*, as_of, minimum=None, queryset=None):
     return ranking
 
 
-def lifespan_vs_repairability(*, as_of, minimum=None, queryset=None):
-    """Models with a repairability index: (index, median years, devices), by index."""
+def lifespan_vs_repairability(*, as_of, minimum=None, queryset=None, ranking=None):
+    """Models with a repairability index: (index, median years, devices), by index.
+
+    ``ranking``: a ``model_ranking`` already computed for the same arguments (spares its queries).
+    """
     rows = []
-    for group in model_ranking(as_of=as_of, minimum=minimum, queryset=queryset):
+    if ranking is None:
+        ranking = model_ranking(as_of=as_of, minimum=minimum, queryset=queryset)
+    for group in ranking:
         for curve in group["models"]:
             if curve.repairability_index is not None:
                 rows.append(

@@ -94,7 +94,7 @@ def lifespan_report(request):
         "years": list(range(0, 9, 2)),
         "ranking": ranking,
         "minimum": lifespans.min_sample(),
-        "repairability": lifespans.lifespan_vs_repairability(as_of=today),
+        "repairability": lifespans.lifespan_vs_repairability(as_of=today, ranking=ranking),
         "pyramid": pyramid,
         "pyramid_chart": charts.bar_chart(
             _("Devices in use by age"),
