@@ -74,9 +74,12 @@ def lifespan_report(request):
     if by not in lifespans.GROUPINGS:
         by = "category"
     today = timezone.localdate()
-    curves = lifespans.survival_by(by, as_of=today)[:MAX_GROUPS]
-    fleet = lifespans.survival(as_of=today, label=_("Whole fleet"))
-    ranking = lifespans.model_ranking(as_of=today)
+    # One pass over the fleet serves the groups, the whole fleet (the groups' rows added up: every
+    # device is in one group) and, when grouping by model, the ranking.
+    counts = lifespans.duration_counts(as_of=today, by=by)
+    curves = lifespans.survival_by(by, as_of=today, counts=counts)[:MAX_GROUPS]
+    fleet = lifespans.kaplan_meier([(d, e, n) for _, _, d, e, n in counts], label=_("Whole fleet"))
+    ranking = lifespans.model_ranking(as_of=today, counts=counts if by == "model" else None)
     for group in ranking:
         # The longest- and shortest-lived models of each category (all of them when few).
         models = group["models"]

@@ -162,3 +162,11 @@ def test_lifespans_at_exit_of_several_years_in_one_query(five_laptops, django_as
         by_year = at_exit.lifespans_at_exit_by_year(range(2020, 2024))
     assert by_year == {year: lifespans.lifespans_at_exit(year) for year in range(2020, 2024)}
     assert [by_year[year]["devices"] for year in range(2020, 2024)] == [0, 1, 1, 1]
+
+
+@pytest.mark.parametrize("by", list(lifespans.GROUPINGS))
+def test_whole_fleet_curve_from_the_grouped_rows(five_laptops, by):
+    # The lifespans page adds the groups' rows up instead of a second pass over the fleet.
+    device(D(2021, 1, 1), (D(2021, 6, 1), "retired"), model=DeviceModelFactory(), supplier="Other")
+    counts = lifespans.duration_counts(as_of=AS_OF, by=by)
+    assert lifespans.kaplan_meier([(d, e, n) for _, _, d, e, n in counts]) == lifespans.survival(as_of=AS_OF)
