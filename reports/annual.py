@@ -29,7 +29,7 @@ from inventory.footprint import DAYS_PER_YEAR, DaysBetween, embodied_expression,
 from inventory.models import Device, Event, Status
 from inventory.shipments import recycled_tonnes
 
-from . import agec, lifespans, queries, repairs, sources
+from . import agec, at_exit, lifespans, queries, repairs, sources
 from .lifespans import ACTIVE, cutoff_start
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -130,7 +130,9 @@ def build(*, year, owner):
     as_of = dt.date(year, 12, 31)
     reuse = sources.reuse_ratio(owner, year)
     exits = queries.exits_by_route(year)
-    at_exit = lifespans.lifespans_at_exit(year)
+    # Years served at exit for the three years of the trend, in one query.
+    at_exit_by_year = at_exit.lifespans_at_exit_by_year(range(year - TREND_YEARS + 1, year + 1))
+    year_at_exit = at_exit_by_year[year]
     by_category = lifespans.survival_by("category", as_of=as_of, minimum=1)
     outcomes = repairs.outcome_shares(year=year)
     barriers = repairs.barrier_distribution(year=year)
@@ -138,8 +140,8 @@ def build(*, year, owner):
     avoided = queries.avoided_emissions(year)
     inclusion = sources.inclusion(owner, year, as_of=as_of)
     footprint = annualised_footprint(as_of)
-    trend = [_indicators(y, owner) for y in range(year - TREND_YEARS + 1, year)]
-    trend.append(_indicators(year, owner, reuse=reuse, at_exit=at_exit, outcomes=outcomes))
+    trend = [_indicators(y, owner, at_exit=at_exit_by_year[y]) for y in range(year - TREND_YEARS + 1, year)]
+    trend.append(_indicators(year, owner, reuse=reuse, at_exit=year_at_exit, outcomes=outcomes))
     return {
         "year": year,
         "owner": {"name": owner.name, "siret": owner.siret},
@@ -155,9 +157,9 @@ def build(*, year, owner):
             "reuse_ratio": {"reused": reuse.reused, "stock": reuse.stock, "rate": reuse.rate, "target": reuse.target},
         },
         "lifespans": {
-            "exited": at_exit["devices"],
-            "mean_years": at_exit["mean_years"],
-            "median_years": at_exit["median_years"],
+            "exited": year_at_exit["devices"],
+            "mean_years": year_at_exit["mean_years"],
+            "median_years": year_at_exit["median_years"],
             "km_by_category": [
                 {
                     "category": c.label,

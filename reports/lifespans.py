@@ -250,29 +250,31 @@ def survival(queryset=None, *, as_of, label=""):
     return kaplan_meier([(days, exited, n) for _, _, days, exited, n in rows], label=label)
 
 
-def survival_by(by, queryset=None, *, as_of, minimum=None):
+def survival_by(by, queryset=None, *, as_of, minimum=None, counts=None):
     """One Kaplan–Meier per group (``GROUPINGS`` key), largest groups first; one query.
 
     Groups with fewer devices than ``minimum`` (default ``min_sample()``) are left out.
+    ``counts``: the rows of ``duration_counts(queryset, as_of=as_of, by=by)`` if already fetched.
     """
     minimum = min_sample() if minimum is None else minimum
     groups = {}
-    for key, label, days, exited, n in duration_counts(queryset, as_of=as_of, by=by):
+    counts = duration_counts(queryset, as_of=as_of, by=by) if counts is None else counts
+    for key, label, days, exited, n in counts:
         groups.setdefault((key, label), []).append((days, exited, n))
     curves = [kaplan_meier(rows, label=str(label or "—"), key=key) for (key, label), rows in groups.items()]
     return sorted((c for c in curves if c.devices >= minimum), key=lambda c: (-c.devices, c.label))
 
 
-def model_ranking(*, as_of, minimum=None, queryset=None):
+def model_ranking(*, as_of, minimum=None, queryset=None, counts=None):
     """Per category, its models by Kaplan–Meier median (longest first), with sample sizes.
 
     Only models with at least ``minimum`` devices are ranked ("never rank on 3 devices"); a
     model whose curve never reaches 0.5 ranks first (its median exceeds its follow-up). Two
-    queries: the grouped durations and the models' categories.
+    queries: the grouped durations (unless given as ``counts``, by model) and the models' categories.
     """
     from inventory.models import DeviceModel
 
-    curves = survival_by("model", queryset, as_of=as_of, minimum=minimum)
+    curves = survival_by("model", queryset, as_of=as_of, minimum=minimum, counts=counts)
     models = {
         row[0]: row[1:]
         for row in DeviceModel.objects.filter(pk__in=[c.key for c in curves]).values_list(
@@ -292,10 +294,15 @@ def model_ranking(*, as_of, minimum=None, queryset=None):
     return ranking
 
 
-def lifespan_vs_repairability(*, as_of, minimum=None, queryset=None):
-    """Models with a repairability index: (index, median years, devices), by index."""
+def lifespan_vs_repairability(*, as_of, minimum=None, queryset=None, ranking=None):
+    """Models with a repairability index: (index, median years, devices), by index.
+
+    ``ranking``: a ``model_ranking`` already computed for the same arguments (spares its queries).
+    """
     rows = []
-    for group in model_ranking(as_of=as_of, minimum=minimum, queryset=queryset):
+    if ranking is None:
+        ranking = model_ranking(as_of=as_of, minimum=minimum, queryset=queryset)
+    for group in ranking:
         for curve in group["models"]:
             if curve.repairability_index is not None:
                 rows.append(

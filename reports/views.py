@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from config.roles import require_staff
 
-from . import agec, annual, charts, lifespans, links, ords, queries, repairs, sources
+from . import agec, annual, at_exit, charts, lifespans, links, ords, queries, repairs, sources
 from . import open_data as opendata
 from .db import without_jit
 
@@ -24,6 +24,9 @@ MAX_YEAR_SPAN = 30
 # Page budget (≤ 1,000 elements): groups in the lifespan table, models at each end of a ranking.
 MAX_GROUPS = 15
 RANK_EACH_END = 3
+# Exit years in the "years served at exit" table of the lifespans page (this year included).
+EXIT_YEARS = 5
+MAX_EXIT_GROUPS = 10
 
 
 def _staff(request):
@@ -71,16 +74,22 @@ def lifespan_report(request):
     if by not in lifespans.GROUPINGS:
         by = "category"
     today = timezone.localdate()
-    curves = lifespans.survival_by(by, as_of=today)[:MAX_GROUPS]
-    fleet = lifespans.survival(as_of=today, label=_("Whole fleet"))
-    ranking = lifespans.model_ranking(as_of=today)
+    # One pass over the fleet serves the groups, the whole fleet (the groups' rows added up: every
+    # device is in one group) and, when grouping by model, the ranking.
+    counts = lifespans.duration_counts(as_of=today, by=by)
+    curves = lifespans.survival_by(by, as_of=today, counts=counts)[:MAX_GROUPS]
+    fleet = lifespans.kaplan_meier([(d, e, n) for _, _, d, e, n in counts], label=_("Whole fleet"))
+    ranking = lifespans.model_ranking(as_of=today, counts=counts if by == "model" else None)
     for group in ranking:
         # The longest- and shortest-lived models of each category (all of them when few).
         models = group["models"]
         few = len(models) <= 2 * RANK_EACH_END
         group["shown"] = models if few else models[:RANK_EACH_END] + models[-RANK_EACH_END:]
     pyramid = lifespans.age_pyramid(as_of=today)
+    exit_table = at_exit.lifespans_at_exit_by(by, years=range(today.year - EXIT_YEARS + 1, today.year + 1))
+    exit_table["rows"] = exit_table["rows"][:MAX_EXIT_GROUPS]
     context = {
+        "at_exit": exit_table,
         "by": by,
         "groupings": list(lifespans.GROUPINGS),
         "curves": curves,
@@ -88,7 +97,7 @@ def lifespan_report(request):
         "years": list(range(0, 9, 2)),
         "ranking": ranking,
         "minimum": lifespans.min_sample(),
-        "repairability": lifespans.lifespan_vs_repairability(as_of=today),
+        "repairability": lifespans.lifespan_vs_repairability(as_of=today, ranking=ranking),
         "pyramid": pyramid,
         "pyramid_chart": charts.bar_chart(
             _("Devices in use by age"),

@@ -4,7 +4,7 @@ import random
 import pytest
 
 from inventory.models import Device
-from reports import lifespans
+from reports import at_exit, lifespans
 from tests.factories import CategoryFactory, DeviceModelFactory
 
 from .fleet import device, laptop_model
@@ -126,3 +126,47 @@ def test_kaplan_meier_matches_lifelines_on_a_censored_fleet():
 
     low, high = median_survival_times(theirs.confidence_interval_).iloc[0]
     assert (ours.median_lower_days, ours.median_upper_days) == (low, high)
+
+
+def test_lifespans_at_exit_per_exit_year_by_group(five_laptops, django_assert_num_queries):
+    desktops = DeviceModelFactory(category=CategoryFactory(slug="desktop", name="Desktop"))
+    device(D(2019, 1, 1), (D(2022, 1, 1), "retired"), model=desktops)  # 1096 days, exit 2022
+    device(D(2021, 1, 1), (D(2022, 1, 1), "lost"), model=desktops)  # 365 days, exit 2022
+    device(D(2020, 1, 1), (D(2023, 7, 1), "retired"), model=desktops)  # 1277 days, exit 2023
+    device(D(2020, 1, 1), (D(2026, 1, 5), "retired"), model=desktops)  # after the span: not counted
+    with django_assert_num_queries(1):
+        table = at_exit.lifespans_at_exit_by("category", years=range(2021, 2024), minimum=1)
+    assert table["years"] == [2021, 2022, 2023]
+    cells = {row["key"]: [(c["devices"], c["median_years"], c["mean_years"]) for c in row["cells"]]
+             for row in table["rows"]}
+    y = 365.25
+    assert cells == {
+        # five_laptops: 366 days (exit 2021), 731 (first exit 2022, recycled later), 1096 (lost 2023).
+        "laptop": [(1, pytest.approx(366 / y), pytest.approx(366 / y)),
+                   (1, pytest.approx(731 / y), pytest.approx(731 / y)),
+                   (1, pytest.approx(1096 / y), pytest.approx(1096 / y))],
+        # Lower median of (365, 1096) is 365; mean 730.5.
+        "desktop": [(0, None, None),
+                    (2, pytest.approx(365 / y), pytest.approx(730.5 / y)),
+                    (1, pytest.approx(1277 / y), pytest.approx(1277 / y))],
+    }
+    assert [row["key"] for row in table["rows"]] == ["desktop", "laptop"]  # most exits first
+    # The groups of a year add up to the whole-fleet figure of that year.
+    assert sum(row["cells"][1]["devices"] for row in table["rows"]) == lifespans.lifespans_at_exit(2022)["devices"]
+    small = at_exit.lifespans_at_exit_by("category", years=[2021, 2022, 2023], minimum=4)
+    assert [row["key"] for row in small["rows"]] == []
+
+
+def test_lifespans_at_exit_of_several_years_in_one_query(five_laptops, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        by_year = at_exit.lifespans_at_exit_by_year(range(2020, 2024))
+    assert by_year == {year: lifespans.lifespans_at_exit(year) for year in range(2020, 2024)}
+    assert [by_year[year]["devices"] for year in range(2020, 2024)] == [0, 1, 1, 1]
+
+
+@pytest.mark.parametrize("by", list(lifespans.GROUPINGS))
+def test_whole_fleet_curve_from_the_grouped_rows(five_laptops, by):
+    # The lifespans page adds the groups' rows up instead of a second pass over the fleet.
+    device(D(2021, 1, 1), (D(2021, 6, 1), "retired"), model=DeviceModelFactory(), supplier="Other")
+    counts = lifespans.duration_counts(as_of=AS_OF, by=by)
+    assert lifespans.kaplan_meier([(d, e, n) for _, _, d, e, n in counts]) == lifespans.survival(as_of=AS_OF)
