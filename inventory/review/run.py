@@ -59,10 +59,15 @@ def run_review(*, today=None, rules=None):
 
 def _plan_for_whole_result():
     """Rows are read through a server-side cursor, which PostgreSQL plans for the first 10 %
-    of the rows (nested loops, per-row subqueries); the review reads them all."""
+    of the rows (nested loops, per-row subqueries); the review reads them all.
+
+    Nested loops are also turned off for the rule's transaction: a rule's many filters make
+    PostgreSQL expect a handful of rows, and a nested loop over the open flags (or the latest
+    repairs) then costs rows × rows — 7 s instead of 0.18 s for ``extend`` at 20k devices.
+    Every query of a rule reads a large share of the fleet: hash joins are what it needs."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0; SET LOCAL enable_nestloop = off")
 
 
 def stream_findings(rule, ctx):
