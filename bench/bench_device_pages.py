@@ -72,7 +72,8 @@ def _row(client, factory, user, label, query, where):
 
     def keyset(url):
         request = _request(factory, user, url)
-        page = keyset_page(request, filterset.qs, key=_sort_key(filterset), size=SIZE, count_queryset=counted)
+        page = keyset_page(request, filterset.qs, key=_sort_key(filterset), size=SIZE, count_queryset=counted,
+                           seek_queryset=counted)
         return page
 
     first = keyset(f"/devices/?{base}")

@@ -127,9 +127,11 @@ def naive_review(device_ids, *, today=None):
     rules = registered_rules()
     reuse = next(rule for rule in rules if rule.slug == "reuse_target")
     reuse_ids = set(reuse.rows(ctx).values_list("id", flat=True))
-    # Rules other apps register (offer_unclaimed) are evaluated by their own query.
-    foreign = {rule.slug: {row["id"]: row for row in rule.rows(ctx)} for rule in rules
-               if rule.slug in ("offer_unclaimed",)}
+    # Rules other apps register or replace (offer_unclaimed; claim_expired, which the reuse app
+    # replaces by one reading the claim's deadline) are evaluated by their own query.
+    foreign = {rule.slug: {row.get("id", row.get("device_id")): row for row in rule.rows(ctx)} for rule in rules
+               if rule.slug == "offer_unclaimed" or not type(rule).__module__.startswith("inventory.")}
+    foreign.pop("reuse_target", None)
     counts = {"opened": 0, "updated": 0, "resolved": 0, "kept": 0}
     for device_id in device_ids:
         device = Device.objects.select_related("model__category").get(pk=device_id)
@@ -139,6 +141,8 @@ def naive_review(device_ids, *, today=None):
             resolved_at__gte=ctx.snooze_since,
         ).values_list("rule", flat=True))
         rows = naive_rows(device, repairs, snoozed, ctx, reuse_ids)
+        for slug in foreign:
+            rows.pop(slug, None)
         rows.update({slug: found[device.pk] for slug, found in foreign.items() if device.pk in found})
         for rule in rules:
             finding = rule.finding(rows[rule.slug], ctx) if rule.slug in rows else None

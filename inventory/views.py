@@ -33,7 +33,8 @@ def device_list(request):
     # filter lists nothing (its error is shown), as the API and the exports answer 400.
     rows = filtered_rows(filterset)
     counted = filtered_rows(DeviceFilterSet(request.GET, queryset=queries.device_rows()))
-    page = keyset_page(request, rows, key=_sort_key(filterset), size=page_size, count_queryset=counted)
+    page = keyset_page(request, rows, key=_sort_key(filterset), size=page_size, count_queryset=counted,
+                       seek_queryset=counted)
     return render(
         request,
         "inventory/device_list.html",

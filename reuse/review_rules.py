@@ -21,6 +21,7 @@ class OfferUnclaimedRule(Rule):
     label = gettext_lazy("Offer unclaimed")
     recommendation = gettext_lazy("Choose the next route: another route or recycling")
     severity = Flag.Severity.WARNING
+    reads = ()
 
     def queryset(self, ctx):
         cutoff = ctx.days_ago_start(ctx.thresholds.offer_unclaimed_days)

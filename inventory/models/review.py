@@ -166,6 +166,10 @@ class Flag(models.Model):
         _("kind of figure"), max_length=12, blank=True, default="", choices=SavingsKind.choices
     )
     savings_inputs = models.JSONField(_("formula inputs"), default=dict, blank=True)
+    # A digest of what the message was formatted from (the rule's row and the run's settings,
+    # inventory.review.fingerprint): a rerun that finds the same digest keeps the flag without
+    # formatting its message again. Null: always formatted (a rule that does not declare it).
+    source_digest = models.BigIntegerField(_("source digest"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("raised"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)

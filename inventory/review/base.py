@@ -32,6 +32,7 @@ class Finding:
     savings_kgco2e: Decimal | None = None
     savings_kind: str = ""  # inventory.review.savings.Kind
     savings_inputs: dict = field(default_factory=dict)  # P, E, delta, L, R, d
+    digest: int | None = None  # of what the message was formatted from (review.fingerprint)
 
 
 class Rule:
@@ -41,6 +42,11 @@ class Rule:
     label = ""  # short name in the UI (gettext_lazy)
     recommendation = ""  # what "accept" does (gettext_lazy), the label of its button
     severity = Flag.Severity.INFO
+    # What ``finding()`` reads from the run besides its row, the thresholds and the language:
+    # names of ``ReviewContext`` attributes (``("today",)``, ``("budget_year",)``, ``()``). A
+    # rerun keeps, without formatting it again, a flag whose row and these are unchanged
+    # (``review.fingerprint``). None: the finding reads more (a fleet-wide ratio…), always formatted.
+    reads = None
 
     def findings(self, ctx):
         """Findings for the whole fleet, from a bounded number of queries (never one per device).

@@ -20,6 +20,7 @@ from .. import footprint
 from ..models import Device, Flag, Repair, Status
 from . import savings
 from .base import Rule, day_start, months_before, register_rule, transition_each, years_before
+from .latest import latest_repair, with_latest_repair
 from .stalled import RepairStalledRule
 
 S = Status
@@ -33,13 +34,6 @@ UNFIXED_OUTCOMES = ("", Repair.Outcome.REPAIRABLE, Repair.Outcome.END_OF_LIFE)
 def replacement_price():
     """€ HT of a new device for this one: the planned price, else the model's, else its own."""
     return Coalesce("replacement_price", "model__reference_price", "purchase_price", output_field=MONEY)
-
-
-def last_repair(field):
-    """Subquery: ``field`` of the device's most recent repair."""
-    return Subquery(
-        Repair.objects.filter(device=OuterRef("pk")).order_by("-opened_at", "-id").values(field)[:1]
-    )
 
 
 def repair_costs_since(since):
@@ -81,6 +75,7 @@ class ExtendRule(Rule):
     label = gettext_lazy("Extend rather than replace")
     recommendation = gettext_lazy("Remove it from the renewal plan")
     severity = Flag.Severity.ACTION
+    reads = ("today",)  # the battery age, the budget year
 
     def queryset(self, ctx):
         t = ctx.thresholds
@@ -89,10 +84,10 @@ class ExtendRule(Rule):
         supported = ctx.per_category("extend_years", lambda years: Q(
             model__vendor_support_end__gte=years_before(ctx.today, -years)))
         return (
-            Device.objects.filter(status=S.IN_SERVICE)
+            with_latest_repair(Device.objects.filter(status=S.IN_SERVICE), ctx)
             .annotate(
                 price=replacement_price(),
-                last_outcome=last_repair("outcome"),
+                last_outcome=latest_repair("outcome"),
                 repairs_12m=repair_costs_since(day_start(years_before(ctx.today, 1))),
                 lifespan_end=lifespan_end,
             )
@@ -173,17 +168,17 @@ class RepairNotReplaceRule(Rule):
     label = gettext_lazy("Repair rather than replace")
     recommendation = gettext_lazy("Repair it: off the renewal plan, or back to stock if retired")
     severity = Flag.Severity.ACTION
+    reads = ("budget_year",)
 
     def queryset(self, ctx):
         share = ctx.thresholds.repair_share
+        devices = Device.objects.filter(Q(status=S.RETIRED) | Q(status__in=ACTIVE, planned_renewal_year__isnull=False))
         return (
-            Device.objects.filter(
-                Q(status=S.RETIRED) | Q(status__in=ACTIVE, planned_renewal_year__isnull=False)
-            )
+            with_latest_repair(devices, ctx)
             .annotate(
                 price=replacement_price(),
-                last_outcome=last_repair("outcome"),
-                estimate=last_repair("estimated_cost"),
+                last_outcome=latest_repair("outcome"),
+                estimate=latest_repair("estimated_cost"),
             )
             .filter(last_outcome__in=UNFIXED_OUTCOMES)
             .filter(estimate__isnull=False, price__isnull=False, estimate__lt=F("price") * Value(share))
@@ -193,7 +188,7 @@ class RepairNotReplaceRule(Rule):
     def rows(self, ctx):
         return self.queryset(ctx).values(
             "id", "status", "planned_renewal_year", "price", "estimate",
-            fault=last_repair("fault_category"), embodied=footprint.embodied_expression(),
+            fault=latest_repair("fault_category"), embodied=footprint.embodied_expression(),
             lifespan=F("model__category__planned_lifespan_years"), category_id=F("model__category_id"),
         )
 
@@ -249,6 +244,7 @@ class WarrantyEndingRule(Rule):
     label = gettext_lazy("Warranty ending")
     recommendation = gettext_lazy("Have it checked under warranty")
     severity = Flag.Severity.WARNING
+    reads = ()
 
     def queryset(self, ctx):
         last_day = ctx.today + dt.timedelta(days=ctx.thresholds.warranty_days)
@@ -277,6 +273,7 @@ class IdleStockRule(Rule):
     # device page leads to the offer form (issue 14 §5: no status without its workflow).
     recommendation = gettext_lazy("Noted: redeploy it or offer it from its page")
     severity = Flag.Severity.WARNING
+    reads = ("today",)  # the planned years left
 
     def queryset(self, ctx):
         idle = ctx.per_category("idle_days", lambda days: Q(status_changed_at__lt=ctx.days_ago_start(days)))
@@ -321,6 +318,7 @@ class NotSeenRule(Rule):
     label = gettext_lazy("Not seen in an audit")
     recommendation = gettext_lazy("Look for it at the next audit")
     severity = Flag.Severity.WARNING
+    reads = ()
 
     def queryset(self, ctx):
         seen_recently = ctx.per_category("not_seen_months", lambda months: Q(
@@ -364,6 +362,7 @@ class ReservedTooLongRule(Rule):
     label = gettext_lazy("Pickup overdue")
     recommendation = gettext_lazy("Noted: cancel the claim from its page")
     severity = Flag.Severity.ACTION
+    reads = ()
 
     def queryset(self, ctx):
         return Device.objects.filter(

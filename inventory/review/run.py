@@ -1,11 +1,12 @@
 """``run_review()``: every rule, one transaction each, a fixed number of queries each."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import translation
 
+from . import fingerprint, latest
 from .base import ReviewContext, Rule, get_rule, registered_rules
 from .sync import sync_flags
 
@@ -47,33 +48,55 @@ def run_review(*, today=None, rules=None):
     outcomes = []
     with translation.override(settings.LANGUAGE_CODE):
         ctx = ReviewContext(today=today)
-        for rule in selected:
-            with transaction.atomic():
-                _plan_for_whole_result()
-                counts = sync_flags(rule.slug, stream_findings(rule, ctx), now=ctx.now)
-            outcomes.append(RuleOutcome(rule=rule.slug, **counts))
+        with latest.materialised(ctx):  # each device's latest repair, once for every rule
+            for rule in selected:
+                with transaction.atomic():
+                    _plan_for_whole_result()
+                    counts = sync_flags(rule.slug, stream_findings(rule, ctx), now=ctx.now)
+                outcomes.append(RuleOutcome(rule=rule.slug, **counts))
     return ReviewResult(day=ctx.today.isoformat(), rules=outcomes)
 
 
 def _plan_for_whole_result():
     """Rows are read through a server-side cursor, which PostgreSQL plans for the first 10 %
-    of the rows (nested loops, per-row subqueries); the review reads them all."""
+    of the rows (nested loops, per-row subqueries); the review reads them all.
+
+    Nested loops are also turned off for the rule's transaction: a rule's many filters make
+    PostgreSQL expect a handful of rows, and a nested loop over the open flags (or the latest
+    repairs) then costs rows × rows — 7 s instead of 0.18 s for ``extend`` at 20k devices.
+    Every query of a rule reads a large share of the fleet: hash joins are what it needs."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0; SET LOCAL enable_nestloop = off")
 
 
 def stream_findings(rule, ctx):
     """The rule's findings as a stream: its rows read in chunks, without an ORDER BY.
 
     A rule that overrides ``findings()`` gives its own iterable; the default ``findings()``
-    (a list) is bypassed so that memory stays flat whatever the fleet.
+    (a list) is bypassed so that memory stays flat whatever the fleet. A row whose digest
+    (``fingerprint``) is the one stored on the device's open flag gives ``Kept(device_id)``:
+    its message is not formatted again.
     """
     if type(rule).findings is not Rule.findings:
         return rule.findings(ctx)
     rows = rule.rows(ctx)
-    if hasattr(rows, "iterator"):
-        if not rows.query.is_sliced:
-            rows = rows.order_by()  # the flags do not care in which order the rows come
-        rows = rows.iterator(chunk_size=5000)
-    return (rule.finding(row, ctx) for row in rows)
+    if not hasattr(rows, "iterator"):
+        return (rule.finding(row, ctx) for row in rows)
+    if not rows.query.is_sliced:
+        rows = rows.order_by()  # the flags do not care in which order the rows come
+    key = fingerprint.basis(rule, ctx)
+    joined = fingerprint.with_stored_digest(rows, rule.slug) if key is not None else None
+    if joined is None:
+        return (rule.finding(row, ctx) for row in rows.iterator(chunk_size=5000))
+    return _unless_kept(rule, joined.iterator(chunk_size=5000), key, ctx)
+
+
+def _unless_kept(rule, rows, key, ctx):
+    for row in rows:
+        stored = row.pop(fingerprint.STORED)
+        digest = fingerprint.digest(key, row)
+        if digest == stored:
+            yield fingerprint.Kept(row["id"])
+        else:
+            yield replace(rule.finding(row, ctx), digest=digest)

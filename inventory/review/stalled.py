@@ -26,6 +26,7 @@ class RepairStalledRule(Rule):
     label = gettext_lazy("Repair stalled")
     recommendation = gettext_lazy("Decide: finish the repair or retire the device")
     severity = Flag.Severity.ACTION
+    reads = ()
 
     def queryset(self, ctx):
         cutoff = ctx.days_ago_start(ctx.thresholds.repair_stalled_days)

@@ -8,12 +8,16 @@ Then set-based statements bring the open flags in line with the temporary table:
 
 - update the open flags whose severity, message or savings differ (same everything: untouched,
   so a second run changes nothing);
+- record the digest of the flags whose message came out the same from other inputs (so that
+  the next run skips them), without touching ``updated_at``;
 - insert the findings that have no open flag;
 - resolve (resolution "auto") the open flags whose device is no longer found.
 
-Counted statements per rule: create, (one fill per ``BATCH`` findings), update, insert, resolve,
-drop — constant up to ``BATCH`` findings; past it, the extra fills are ``COPY`` streams on
-PostgreSQL. A device found twice keeps its first finding.
+A ``Kept`` finding (same digest as the open flag: ``review.fingerprint``) is only its device id:
+it keeps its flag open and untouched. Counted statements per rule: create, (one fill per
+``BATCH`` findings), update, digest, insert, resolve, drop — constant up to ``BATCH`` findings;
+past it, the extra fills are ``COPY`` streams on PostgreSQL. A device found twice keeps its
+first finding.
 """
 
 import json
@@ -22,6 +26,7 @@ from itertools import islice
 from django.db import connection
 
 from ..models import Flag
+from .fingerprint import Kept
 
 BATCH = 20_000
 # What an open flag must match for a rerun to leave it untouched.
@@ -57,7 +62,8 @@ def sync_flags(slug, findings, *, now):
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {TEMP} (device_id bigint PRIMARY KEY, severity text, message text, "
-            f"savings_eur numeric, savings_kgco2e numeric, savings_kind text, savings_inputs {json_type})"
+            f"savings_eur numeric, savings_kgco2e numeric, savings_kind text, savings_inputs {json_type}, "
+            f"digest bigint, kept boolean)"
         )
         found = _fill(cursor, findings, postgres)
         same = " AND ".join(_same(f"f.{c}", f"x.{c}") for c in COMPARED)
@@ -65,27 +71,41 @@ def sync_flags(slug, findings, *, now):
             cursor.execute(
                 f"UPDATE {table} AS f SET severity = x.severity, message = x.message, savings_eur = x.savings_eur, "
                 f"savings_kgco2e = x.savings_kgco2e, savings_kind = x.savings_kind, savings_inputs = x.savings_inputs, "
-                f"updated_at = %s FROM {TEMP} AS x "
-                f"WHERE f.device_id = x.device_id AND f.rule = %s AND f.resolved_at IS NULL AND NOT ({same})",
+                f"source_digest = x.digest, updated_at = %s FROM {TEMP} AS x "
+                f"WHERE f.device_id = x.device_id AND f.rule = %s AND f.resolved_at IS NULL AND NOT x.kept "
+                f"AND NOT ({same})",
                 [stamp, slug],
+            )
+            updated = max(cursor.rowcount, 0)
+            cursor.execute(
+                f"UPDATE {table} AS f SET source_digest = x.digest FROM {TEMP} AS x "
+                f"WHERE f.device_id = x.device_id AND f.rule = %s AND f.resolved_at IS NULL AND NOT x.kept "
+                f"AND ({same}) AND NOT ({_same('f.source_digest', 'x.digest')})",
+                [slug],
             )
         else:  # SQLite's UPDATE … FROM cannot alias the target table
             same = same.replace("f.", f"{table}.")
             cursor.execute(
                 f"UPDATE {table} SET severity = x.severity, message = x.message, savings_eur = x.savings_eur, "
                 f"savings_kgco2e = x.savings_kgco2e, savings_kind = x.savings_kind, savings_inputs = x.savings_inputs, "
-                f"updated_at = %s FROM {TEMP} AS x "
+                f"source_digest = x.digest, updated_at = %s FROM {TEMP} AS x "
                 f"WHERE {table}.device_id = x.device_id AND {table}.rule = %s AND {table}.resolved_at IS NULL "
-                f"AND NOT ({same})",
+                f"AND NOT x.kept AND NOT ({same})",
                 [stamp, slug],
             )
-        updated = max(cursor.rowcount, 0)
+            updated = max(cursor.rowcount, 0)
+            cursor.execute(
+                f"UPDATE {table} SET source_digest = x.digest FROM {TEMP} AS x "
+                f"WHERE {table}.device_id = x.device_id AND {table}.rule = %s AND {table}.resolved_at IS NULL "
+                f"AND NOT x.kept AND ({same}) AND NOT ({_same(f'{table}.source_digest', 'x.digest')})",
+                [slug],
+            )
         cursor.execute(
             f"INSERT INTO {table} (device_id, rule, severity, message, savings_eur, savings_kgco2e, "
-            f"savings_kind, savings_inputs, created_at, updated_at, resolution, resolution_reason) "
+            f"savings_kind, savings_inputs, source_digest, created_at, updated_at, resolution, resolution_reason) "
             f"SELECT x.device_id, %s, x.severity, x.message, x.savings_eur, x.savings_kgco2e, x.savings_kind, "
-            f"x.savings_inputs, %s, %s, '', '' "
-            f"FROM {TEMP} AS x WHERE NOT EXISTS (SELECT 1 FROM {table} AS f WHERE f.device_id = x.device_id "
+            f"x.savings_inputs, x.digest, %s, %s, '', '' "
+            f"FROM {TEMP} AS x WHERE NOT x.kept AND NOT EXISTS (SELECT 1 FROM {table} AS f WHERE f.device_id = x.device_id "
             f"AND f.rule = %s AND f.resolved_at IS NULL) ON CONFLICT DO NOTHING",
             [slug, stamp, stamp, slug],
         )
@@ -105,8 +125,9 @@ def _fill(cursor, findings, postgres):
     """Stream ``findings`` into the temporary table in batches; the number of distinct devices."""
     findings = iter(findings)
     while batch := list(islice(findings, BATCH)):
-        values = [(f.device_id, str(f.severity), f.message, _money(f.savings_eur), _money(f.savings_kgco2e),
-                   str(f.savings_kind or ""), json.dumps(f.savings_inputs or {}))
+        values = [(f.device_id, None, None, None, None, None, None, None, True) if type(f) is Kept else
+                  (f.device_id, str(f.severity), f.message, _money(f.savings_eur), _money(f.savings_kgco2e),
+                   str(f.savings_kind or ""), json.dumps(f.savings_inputs or {}), f.digest, False)
                   for f in batch]
         del batch
         if postgres:
@@ -114,7 +135,7 @@ def _fill(cursor, findings, postgres):
         else:
             cursor.executemany(
                 f"INSERT OR IGNORE INTO {TEMP} (device_id, severity, message, savings_eur, savings_kgco2e, "
-                f"savings_kind, savings_inputs) VALUES (%s, %s, %s, %s, %s, %s, %s)", values,
+                f"savings_kind, savings_inputs, digest, kept) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", values,
             )
     if postgres:  # a temporary table has no statistics until analysed: the joins below need them
         cursor.execute(f"ANALYZE {TEMP}")
@@ -127,13 +148,13 @@ def _copy_batch(cursor, values):
     raw = cursor.cursor
     raw.execute("CREATE TEMPORARY TABLE IF NOT EXISTS review_findings_batch "
                 "(seq int, device_id bigint, severity text, message text, savings_eur numeric, savings_kgco2e numeric, "
-                "savings_kind text, savings_inputs jsonb)")
+                "savings_kind text, savings_inputs jsonb, digest bigint, kept boolean)")
     with raw.copy("COPY review_findings_batch FROM STDIN") as copy:
         for seq, row in enumerate(values):
             copy.write_row((seq, *row))
     raw.execute(
         f"INSERT INTO {TEMP} SELECT DISTINCT ON (device_id) device_id, severity, message, savings_eur, savings_kgco2e, "
-        f"savings_kind, savings_inputs "
+        f"savings_kind, savings_inputs, digest, kept "
         f"FROM review_findings_batch ORDER BY device_id, seq ON CONFLICT DO NOTHING"
     )
     raw.execute("TRUNCATE review_findings_batch")

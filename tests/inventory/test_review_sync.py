@@ -1,5 +1,7 @@
 """The review's write path in batches: same flags whatever the batch size, first finding wins."""
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -47,3 +49,68 @@ def test_a_device_found_twice_keeps_its_first_finding_and_changes_update_in_plac
     assert counts == {"opened": 0, "kept": 1, "updated": 1, "resolved": 1}
     assert Flag.objects.get(device=b).message == "changed"
     assert Flag.objects.get(device=c).resolution == Flag.Resolution.AUTO
+
+
+def _counting_findings(monkeypatch):
+    """Count the calls to each registered rule's ``finding()`` (the message formatting)."""
+    from inventory.review import registered_rules
+
+    calls = {}
+    for rule in registered_rules():
+        original = rule.finding
+
+        def counted(row, ctx, _slug=rule.slug, _original=original):
+            calls[_slug] = calls.get(_slug, 0) + 1
+            return _original(row, ctx)
+
+        monkeypatch.setattr(rule, "finding", counted)
+    return calls
+
+
+def test_a_rerun_keeps_unchanged_flags_without_formatting_their_messages(monkeypatch):
+    bulk_fleet(300, 0)
+    first = run_review(today=TODAY)
+    expected = flags()
+    calls = _counting_findings(monkeypatch)
+
+    again = run_review(today=TODAY)
+
+    assert not again.changed()
+    assert flags() == expected
+    opened = {o.rule: o.opened for o in first.rules}
+    # Only rules that read something the digest cannot vouch for (the reuse ratio) format again.
+    assert set(calls) <= {"reuse_target"}
+    assert sum(o.kept for o in again.rules) == sum(opened.values())
+
+
+def test_the_digest_follows_the_row_and_what_the_rule_reads(monkeypatch):
+    from inventory.models import Device
+
+    bulk_fleet(300, 0)
+    run_review(today=TODAY)
+    calls = _counting_findings(monkeypatch)
+    device_id = Flag.objects.filter(rule="not_seen", resolved_at__isnull=True).values_list("device_id", flat=True)[0]
+    Device.objects.filter(pk=device_id).update(last_seen=None, status_changed_at=timezone.now())
+
+    # Next day: rules that read the day (extend, idle_stock) format again and change nothing.
+    result = run_review(today=TODAY + dt.timedelta(days=1))
+
+    assert calls.get("not_seen") == 1  # the device whose row changed
+    assert {o.rule: o.updated for o in result.rules}["not_seen"] == 1
+    day_readers = {"extend", "idle_stock"}
+    assert day_readers & set(calls)
+    assert "warranty_ending" not in calls and "claim_expired" not in calls
+
+
+def test_flags_without_a_digest_get_one_and_stay_untouched():
+    bulk_fleet(300, 0)
+    run_review(today=TODAY)
+    Flag.objects.update(source_digest=None)
+    before = sorted(Flag.objects.values_list("id", "message", "updated_at"))
+
+    again = run_review(today=TODAY)
+
+    assert not again.changed()
+    assert sorted(Flag.objects.values_list("id", "message", "updated_at")) == before
+    digested = Flag.objects.filter(resolved_at__isnull=True).exclude(rule="reuse_target")
+    assert not digested.filter(source_digest__isnull=True).exists()
