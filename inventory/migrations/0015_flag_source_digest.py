@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0013_weee_shipments'),
+        ('inventory', '0014_exit_documents'),
     ]
 
     operations = [

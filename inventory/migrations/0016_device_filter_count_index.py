@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0014_flag_source_digest'),
+        ('inventory', '0015_flag_source_digest'),
     ]
 
     operations = [
