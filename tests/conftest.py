@@ -64,3 +64,15 @@ def fresh_throttle_counters():
     from django.core.cache import caches
 
     caches["throttle"].clear()
+
+
+@pytest.fixture(autouse=True)
+def joinable_results():
+    """Celery keeps "a task is running here, never block on a result" in one process-wide flag,
+    set and restored around every eager task. Concurrent eager tasks in threads (the concurrency
+    tests) can restore it in the wrong order and leave it set, so that a later test's
+    ``result.get()`` fails with "Never call result.get() within a task!". Each test starts with
+    the flag as a plain test process has it."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
