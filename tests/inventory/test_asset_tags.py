@@ -82,9 +82,13 @@ def test_migration_rewrites_bad_tags_with_a_journal_event_and_pages_survive_befo
         cursor.execute("UPDATE inventory_device SET asset_tag = %s WHERE id = %s", ["GAM/1", bad.pk])
     try:
         client.force_login(admin_user)
-        # Before the rewrite, the list and the device's own page still answer.
-        assert client.get(reverse("inventory:device-list")).status_code == 200
-        assert client.get(Device.objects.get(pk=bad.pk).get_absolute_url()).status_code == 200
+        # Before the rewrite, the list still answers and links the device's own page. (The page
+        # itself reads columns of later migrations, absent at this schema; that an odd tag
+        # reaches it is the converter's test_device_url_round_trips_any_stored_tag.)
+        listing = client.get(reverse("inventory:device-list"))
+        assert listing.status_code == 200
+        url = Device.objects.get(pk=bad.pk).get_absolute_url()
+        assert url in listing.content.decode()
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

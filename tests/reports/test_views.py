@@ -101,3 +101,19 @@ def test_dashboard_figures_link_to_the_device_list_and_the_method_page(client, p
 def test_years_outside_the_range_are_not_found(client, procurement):
     client.force_login(procurement)
     assert client.get(reverse("reports:annual", args=[YEAR + 1])).status_code == 404
+
+
+@pytest.mark.parametrize("url", [reverse("reports:dashboard"), reverse("reports:lifespans"),
+                                 reverse("reports:repairs")])
+def test_chart_coordinates_are_numbers_in_french_too(client, procurement, generated_fleet, url):
+    """SVG coordinates are not localised: "13,5" (the French decimal comma) is not a number
+    for a browser, and the charts were drawn as a heap of letters in the top-left corner."""
+    import re
+
+    client.force_login(procurement)
+    html = client.get(url).content.decode()
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert svgs
+    for svg in svgs:
+        for name, value in re.findall(r'\s(x|y|width|height|viewBox|d|points|x1|x2|y1|y2)="([^"]*)"', svg):
+            assert "," not in value or name == "d" and not re.search(r"\d,\d", value), (name, value)
