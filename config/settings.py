@@ -317,6 +317,8 @@ PROLONGE = {
     "ASSET_TAG_PREFIX": os.environ.get("PROLONGE_ASSET_TAG_PREFIX", "GAM"),
     # CG3P art. D. 3212-3: ceiling of the unit value at a free transfer (euros).
     "DONATION_UNIT_CEILING_EUR": int(os.environ.get("PROLONGE_DONATION_CEILING_EUR", "300")),
+    # Book value at transfer on the TTC acquisition value (general budget) or HT (reuse/valuation.py).
+    "DONATION_VALUE_BASIS": os.environ.get("PROLONGE_DONATION_VALUE_BASIS", "TTC"),
     # Décret 2023-266: share of retired IT equipment directed to reuse, by year.
     "REUSE_TARGETS": {2023: 0.25, 2024: 0.35, 2025: 0.50},
     "REUSE_MAX_AGE_YEARS": 10,
