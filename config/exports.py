@@ -140,6 +140,22 @@ def query_without_controls(request):
     return data
 
 
+def filtered_csv_response(request, filterset_class, queryset, columns, *, default_order, filename):
+    """A list's CSV: ``columns`` are ``(Column, source)`` pairs read as tuples from the rows
+    ``filterset_class`` selects in ``queryset`` (the list's own query string), in the list's
+    sort or else ``default_order``. A bad filter or dialect answers 400, never "all rows"."""
+    try:
+        dialect = dialect_from(request)
+    except BadDialect:
+        return bad_request({"dialect": [_("Choose “spreadsheet” or “machine”.")]})
+    filterset = filterset_class(query_without_controls(request), queryset=queryset)
+    if not filterset.is_valid():
+        return bad_request(filterset.errors)
+    rows = filterset.qs if request.GET.get("ordering") else filterset.qs.order_by(*default_order)
+    tuples = rows.values_list(*(source for _column, source in columns)).iterator(chunk_size=CHUNK_SIZE)
+    return csv_response([column for column, _source in columns], tuples, filename=filename, dialect=dialect)
+
+
 def bad_request(errors):
     """The 400 answer of an export whose filters do not validate: never "all rows"."""
     lines = [_("Invalid filter: nothing was exported.")]

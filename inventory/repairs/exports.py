@@ -44,14 +44,5 @@ REPAIR_COLUMNS = [
 def repair_export(request):
     """The repairs the list's filters select, oldest first unless the list is sorted;
     a bad filter or dialect answers 400."""
-    try:
-        dialect = exports.dialect_from(request)
-    except exports.BadDialect:
-        return exports.bad_request({"dialect": [_("Choose “spreadsheet” or “machine”.")]})
-    filterset = RepairFilterSet(exports.query_without_controls(request), queryset=Repair.objects.all())
-    if not filterset.is_valid():
-        return exports.bad_request(filterset.errors)
-    queryset = filterset.qs if request.GET.get("ordering") else filterset.qs.order_by("opened_at", "id")
-    rows = queryset.values_list(*(source for _column, source in REPAIR_COLUMNS)).iterator(chunk_size=exports.CHUNK_SIZE)
-    return exports.csv_response([column for column, _source in REPAIR_COLUMNS], rows, filename="reparations.csv",
-                                dialect=dialect)
+    return exports.filtered_csv_response(request, RepairFilterSet, Repair.objects.all(), REPAIR_COLUMNS,
+                                         default_order=("opened_at", "id"), filename="reparations.csv")

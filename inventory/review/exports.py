@@ -40,15 +40,5 @@ def flag_columns():
 def flag_export(request):
     """The flags the list's filters select, oldest first unless the list is sorted;
     a bad filter or dialect answers 400."""
-    try:
-        dialect = exports.dialect_from(request)
-    except exports.BadDialect:
-        return exports.bad_request({"dialect": [_("Choose “spreadsheet” or “machine”.")]})
-    filterset = FlagFilterSet(exports.query_without_controls(request), queryset=Flag.objects.all())
-    if not filterset.is_valid():
-        return exports.bad_request(filterset.errors)
-    columns = flag_columns()
-    queryset = filterset.qs if request.GET.get("ordering") else filterset.qs.order_by("created_at", "id")
-    rows = queryset.values_list(*(source for _column, source in columns)).iterator(chunk_size=exports.CHUNK_SIZE)
-    return exports.csv_response([column for column, _source in columns], rows, filename="constats.csv",
-                                dialect=dialect)
+    return exports.filtered_csv_response(request, FlagFilterSet, Flag.objects.all(), flag_columns(),
+                                         default_order=("created_at", "id"), filename="constats.csv")
