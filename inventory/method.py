@@ -4,7 +4,9 @@ Public (it holds no personal data: formulas, thresholds, factor tables, legal re
 that a finance officer, an auditor or a citizen reading the REEN report can check a figure.
 Every figure on the device page, the findings list and the renewal plan links to one of its
 anchors: ``#deferred``, ``#avoided``, ``#repair_cost``, ``#totals``, ``#factors``,
-``#annualised``, ``#renewal``, ``#vat``. The page is the method note (the legal frame is French):
+``#annualised``, ``#renewal``, ``#vat``. Its "Reports" part holds the anchors the reports link to
+(``reports.links.ANCHORS``: ``#parc``, ``#duree-de-vie``, …), static explanations of how each
+report figure is computed. The page is the method note (the legal frame is French):
 English msgids, French in ``locale/topics/figures``; its figures come from the settings and data
 files in force, never copied by hand.
 """
@@ -52,12 +54,17 @@ def worked_example(extend_years):
     }
 
 
-def reuse_targets_text():
-    """"2023: 25 %, 2024: 35 %, …" (décret 2023-266), in the active language."""
+def targets_text(series):
+    """"2023: 25 %, 2024: 35 %, …" for a ``{year: share}`` setting, in the active language."""
     return ", ".join(
         gettext("%(year)s: %(percent)s %%") % {"year": year, "percent": number_format(round(target * 100))}
-        for year, target in sorted(settings.PROLONGE["REUSE_TARGETS"].items())
+        for year, target in sorted(series.items())
     )
+
+
+def reuse_targets_text():
+    """The décret 2023-266 targets in force (setting ``REUSE_TARGETS``)."""
+    return targets_text(settings.PROLONGE["REUSE_TARGETS"])
 
 
 def override_parts(override):
@@ -90,4 +97,9 @@ def method_page(request):
         "current": footprint.current_dataset(),
         "reuse_targets": reuse_targets_text(),
         "reuse_max_age": settings.PROLONGE["REUSE_MAX_AGE_YEARS"],
+        # The "Reports" part (anchors of ``reports.links.ANCHORS``): settings only, read here
+        # rather than from ``reports`` (inventory never imports it).
+        "agec_targets": targets_text(settings.PROLONGE["AGEC_TARGETS"]),
+        "agec_recycled_targets": targets_text(settings.PROLONGE.get("AGEC_RECYCLED_TARGETS") or {}),
+        "min_sample": int(settings.PROLONGE.get("REPORTS_MIN_SAMPLE", 30)),
     })
