@@ -2,6 +2,8 @@
 
 Production (DEBUG off) refuses to start with the default secret key or with demo accounts
 still able to log in: see ``config.checks``.
+
+One module over 400 lines, deliberately: operators read one flat settings file, by sections.
 """
 
 import json
