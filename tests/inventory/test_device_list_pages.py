@@ -41,13 +41,15 @@ def devices():
         )
         for n in range(61)
     )
-    return list(Device.objects.select_related("site", "department"))
+    return list(Device.objects.select_related("site", "department", "model__category"))
 
 
 def expected_order(devices, attr, descending):
     present = [d for d in devices if attr(d) is not None]
     missing = [d for d in devices if attr(d) is None]
-    ordered = sorted(present, key=lambda d: (attr(d), d.pk)) + sorted(missing, key=lambda d: d.pk)
+    # A key through the model breaks ties by model, then id (the order its index serves).
+    tie = (lambda d: (d.model_id, d.pk)) if attr in GROUPED.values() else (lambda d: (d.pk,))
+    ordered = sorted(present, key=lambda d: (attr(d), *tie(d))) + sorted(missing, key=lambda d: d.pk)
     return [d.asset_tag for d in (ordered[::-1] if descending else ordered)]
 
 
@@ -64,6 +66,12 @@ SORTS = {
     "site": lambda d: d.site.full_name if d.site else None,
     "department": lambda d: d.department.name if d.department else None,
 }
+GROUPED = {
+    "category": lambda d: d.model.category.name,
+    "model": lambda d: d.model.name,
+    "manufacturer": lambda d: d.model.manufacturer,
+}
+SORTS.update(GROUPED)
 
 
 @pytest.mark.parametrize("descending", [False, True])
@@ -90,6 +98,29 @@ def test_next_and_previous_walk_every_row_once_in_order(client, devices, sort, d
         query = link(response, "prev")
     assert back == pages[:-1]
     assert response.context["page"].number == 1
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("sort", list(GROUPED))
+def test_a_long_list_sorted_through_the_model_is_read_group_by_group(client, devices, sort, descending, monkeypatch):
+    """Above ``GROUP_SEEK_ABOVE`` listed rows, PostgreSQL reads the page model by model (one
+    LATERAL statement); the order, the last page and going back are the same as the walk's."""
+    monkeypatch.setattr("config.keyset.GROUP_SEEK_ABOVE", 0)
+    Device.objects.filter(pk__in=[d.pk for d in devices[::3]]).update(model=DeviceModelFactory(
+        name=devices[0].model.name, manufacturer="Autre fabricant", category=devices[0].model.category))
+    devices = list(Device.objects.select_related("model__category"))
+    ordering = f"-{sort}" if descending else sort
+    expected = expected_order(devices, SORTS[sort], descending)
+    seen, query = [], f"ordering={ordering}&page_size=25"
+    while query:
+        response = client.get(f"{LIST}?{query}")
+        seen += [d.asset_tag for d in response.context["page"]]
+        query = link(response, "next")
+    assert seen == expected
+    last = client.get(LIST, {"ordering": ordering, "page_size": 25, "page": "last"})
+    assert [d.asset_tag for d in last.context["page"]] == expected[50:]
+    back = client.get(f"{LIST}?{link(last, 'prev')}").context["page"]
+    assert [d.asset_tag for d in back] == expected[25:50]
 
 
 def test_last_page_and_go_to_page_match_the_walk(client, devices):
