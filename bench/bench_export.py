@@ -1,7 +1,7 @@
 """The whole-fleet CSV export as shipped, against the per-row model export, in the same run.
 
-Cases, each in a child process of its own so that its peak memory (``ru_maxrss``: the whole
-process, Python + Django included) is its own; ``own MB`` is the peak minus what the child held
+Cases, each in a child process of its own so that its peak memory (``VmHWM``, see ``peak_mb``:
+the whole process, Python + Django included) is its own; ``own MB`` is the peak minus what the child held
 once Django and the code it runs are loaded, i.e. the rows' own share:
 
 - ``ours, <dialect>``: ``inventory.exports.device_rows`` (tuples from a server-side cursor) through
@@ -43,7 +43,19 @@ DIALECTS = ("machine", "spreadsheet")
 
 
 def peak_mb():
-    """Peak resident memory of this process so far (Linux reports ru_maxrss in KiB)."""
+    """Peak resident memory of this process so far, in MB.
+
+    Linux's ``VmHWM`` rather than ``ru_maxrss``: a child's ``ru_maxrss`` starts at its parent's
+    resident size when forked (it survives ``exec``), so a child of a 110 MB parent never reports
+    less than 110 MB whatever it does; ``VmHWM`` belongs to the child's own memory.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -196,12 +208,17 @@ def _row(label, figures, scale=1.0):
             "note": ""}
 
 
+def _count(number):
+    """A row count as printed; a file without a trailer says "none"."""
+    return "none" if number is None else f"{number:,}"
+
+
 def _ours(dialect, figures, devices):
     row = _row(f"ours, {dialect}", figures)
     if "error" not in figures:
         rows, announced = check_file(FILES / f"export-ours-{dialect}.csv", dialect)
         row["complete"] = "yes" if rows == announced == devices else "no"
-        row["note"] = f"{rows:,} rows, trailer {announced if announced is None else f'{announced:,}'}"
+        row["note"] = f"{rows:,} rows, trailer {_count(announced)}"
         print(f"export ours, {dialect}: complete: {row['complete']} ({row['note']}, {devices:,} devices)")
     return row
 
@@ -236,7 +253,7 @@ def main():
     row = _row("HTTP view, spreadsheet (?wait=stream)", http)
     if "error" not in http:
         row["complete"] = "yes" if http["trailer"] == devices else "no"
-        row["note"] = f"trailer {http['trailer']}"
+        row["note"] = f"trailer {_count(http['trailer'])}"
     rows.append(row)
     for path in FILES.glob("export-*.csv"):
         path.unlink()
