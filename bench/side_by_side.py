@@ -25,6 +25,7 @@ REFERENCE = 100_000
 SIDE_BY_SIDE_TOPICS = "device_pages,export,review,labels"
 NUMBER = re.compile(r"(\d[\d,.]*\d|\d)")
 TIME_COLUMN = re.compile(r"(_ms|seconds|_s)$")
+NOTES = {"note", "notes"}  # long free text: last, after the figures, so the figures line up
 
 
 def parse_sizes(text, reference=REFERENCE):
@@ -124,10 +125,15 @@ def _columns(tables):
 
 def merge_rows(labelled):
     """One table from the same table at several sizes: ``labelled`` is ``[(label, rows), ...]``,
-    smallest size first; rows are matched by position (each size runs the same cases in order)."""
+    smallest size first; rows are matched by position (each size runs the same cases in order).
+
+    Text columns name the row (merged, ``a / b`` where they differ); each figure comes once per
+    size, the first time column followed by its growth from the smallest to the largest size."""
     tables = [rows for _label, rows in labelled]
     figures = numeric_columns(tables)
     names = [column for column in _columns(tables) if column not in figures]
+    notes = [column for column in names if column in NOTES]
+    names = [column for column in names if column not in NOTES]
     main = next((column for column in figures if TIME_COLUMN.search(column)), None)
     first, last = labelled[0][0], labelled[-1][0]
     merged = []
@@ -139,6 +145,7 @@ def merge_rows(labelled):
                 row[f"{column}@{label}"] = cells.get(column)
             if column == main and len(labelled) > 1:
                 row[f"{last}/{first}"] = _ratio(present[-1].get(column), present[0].get(column))
+        row.update({column: merge_texts([_text(cells.get(column)) for cells in present]) for column in notes})
         merged.append(row)
     return merged
 

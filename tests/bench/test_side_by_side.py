@@ -91,3 +91,11 @@ def test_runs_are_matched_by_normalised_title():
     assert [table["title"] for table in merged] == ["labels: 1,000 labels", "export — 100,000 / 1,000,000 devices"]
     assert merged[1]["rows"] == [{"case": "ours", "seconds@100k": 2.0, "seconds@1M": 20.0, "1M/100k": 10.0}]
     assert merged[0]["sizes"] == ["100k", "1M"]
+
+
+def test_notes_come_after_the_figures():
+    small = [{"case": "naive", "note": "from 100,000 rows", "seconds": 1.0}]
+    large = [{"case": "naive", "note": "from 100,000 rows ×10.0 extrapolated", "seconds": 10.0}]
+    merged = merge_rows([("100k", small), ("1M", large)])
+    assert list(merged[0]) == ["case", "seconds@100k", "seconds@1M", "1M/100k", "note"]
+    assert merged[0]["note"] == "from 100,000 rows / from 100,000 rows ×10.0 extrapolated"
