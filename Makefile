@@ -32,7 +32,9 @@ run: demo
 test: install
 	$(BIN)/python -m pytest
 
-## Benchmarks on a generated fleet (100k devices by default: BENCH_DEVICES=...).
+## Benchmarks on a generated fleet (100k devices by default: BENCH_DEVICES=...). Several sizes
+## side by side, each on its own database (name suffixed _<size>): BENCH_DEVICES=100000,1000000,
+## or BENCH_DEVICES=1000000 alone (100k is added as the reference). See docs/benchmarks.md.
 bench: install
 	$(BIN)/python bench/run.py
 

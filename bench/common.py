@@ -5,17 +5,23 @@ it is never the development database unless you say so. Every benchmark prints i
 next to a baseline measured in the same run, so ratios hold whatever the machine.
 """
 
+import json
 import os
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DEVICES = int(os.environ.get("BENCH_DEVICES", "100000"))
+# One size here; a comma list (``run.py`` runs each size in a child) counts as its largest.
+DEFAULT_DEVICES = max(int(part) for part in os.environ.get("BENCH_DEVICES", "100000").split(",") if part.strip())
+# Every table printed in this process, as {title, rows}: the side-by-side run collects them.
+REPORTS = []
 
 
-def setup_django():
-    """Configure Django on the benchmark database and migrate it (idempotent)."""
+def setup_django(migrate=True):
+    """Configure Django on the benchmark database and migrate it (idempotent). A child process
+    measuring its peak memory skips the migration (its parent ran it): loading every migration
+    costs ~40 MB that a server process never spends."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     url = (
@@ -31,7 +37,8 @@ def setup_django():
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0, interactive=False)
+    if migrate:
+        call_command("migrate", verbosity=0, interactive=False)
     from django.db import connection
 
     return connection.vendor
@@ -69,7 +76,12 @@ def measure(fn, repeat=3):
 
 
 def print_report(title, rows):
-    """Print ``rows`` (a list of dicts with the same keys) as an aligned table."""
+    """Print ``rows`` (a list of dicts with the same keys) as an aligned table, and keep it for
+    ``BENCH_RESULTS`` (rewritten after each table, so a crash later loses nothing measured)."""
+    REPORTS.append({"title": title, "rows": rows})
+    results = os.environ.get("BENCH_RESULTS")
+    if results:
+        Path(results).write_text(json.dumps(REPORTS, indent=1, default=str))
     print(f"\n== {title}")
     if not rows:
         print("(no rows)")
