@@ -71,7 +71,8 @@ def _plan_for_whole_result():
     for 0.33 s of execution), as for the reports (``reports.db.without_jit``)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0; SET LOCAL enable_nestloop = off; SET LOCAL jit = off")
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0; SET LOCAL enable_nestloop = off; "
+                           "SET LOCAL jit = off")
 
 
 def stream_findings(rule, ctx):
