@@ -92,7 +92,9 @@ def move_devices(*, devices, site, actor=None, note=""):
     if not isinstance(site, Site):
         raise ValidationError({"site": _("This site does not exist.")})
     ids = {device.pk for device in devices}
-    locked = list(Device.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("site").order_by("pk"))
+    locked = list(
+        Device.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("site").order_by("pk")
+    )
     moving = [device for device in locked if device.site_id != site.pk]
     now = timezone.now()
     Device.objects.filter(pk__in=[device.pk for device in moving]).update(site=site, updated_at=now)

@@ -105,7 +105,8 @@ def sync_flags(slug, findings, *, now):
             f"savings_kind, savings_inputs, source_digest, created_at, updated_at, resolution, resolution_reason) "
             f"SELECT x.device_id, %s, x.severity, x.message, x.savings_eur, x.savings_kgco2e, x.savings_kind, "
             f"x.savings_inputs, x.digest, %s, %s, '', '' "
-            f"FROM {TEMP} AS x WHERE NOT x.kept AND NOT EXISTS (SELECT 1 FROM {table} AS f WHERE f.device_id = x.device_id "
+            f"FROM {TEMP} AS x WHERE NOT x.kept "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} AS f WHERE f.device_id = x.device_id "
             f"AND f.rule = %s AND f.resolved_at IS NULL) ON CONFLICT DO NOTHING",
             [slug, stamp, stamp, slug],
         )

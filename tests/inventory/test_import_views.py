@@ -154,7 +154,8 @@ def test_an_export_above_the_threshold_becomes_a_job_with_a_complete_file(
     # The person is told by e-mail, with the job page's link (no need to keep the page open).
     [mail] = mailoutbox
     assert mail.to == ["tech@metro.example"] and mail.subject == "Votre export est prêt"
-    assert f"{settings.PUBLIC_BASE_URL}/imports/jobs/{job.pk}/" in mail.body or reverse("imports:job", args=[job.pk]) in mail.body
+    link = f"{settings.PUBLIC_BASE_URL}/imports/jobs/{job.pk}/"
+    assert link in mail.body or reverse("imports:job", args=[job.pk]) in mail.body
 
 
 def test_a_short_export_file_marks_the_job_failed_and_offers_no_file(technician, eager, settings, monkeypatch):

@@ -50,7 +50,7 @@ def method_page(client, language="fr"):
 
 
 def test_the_method_path_is_the_method_page():
-    assert links.METHOD_PATH == reverse("inventory:method")
+    assert reverse("inventory:method") == links.METHOD_PATH
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
