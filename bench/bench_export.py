@@ -89,7 +89,8 @@ def naive_export(path, dialect, limit=None):
 
     spreadsheet = dialect == SPREADSHEET
     sources = [(sheet or machine) if spreadsheet else machine for _column, machine, sheet in DEVICE_COLUMNS]
-    formatters = [column.formatter(dialect) for column, _machine, _sheet in DEVICE_COLUMNS]
+    # The shipped formatters (None: the csv writer's str() is right; they never see None).
+    formatters = [column.formatter(dialect) or str for column, _machine, _sheet in DEVICE_COLUMNS]
     devices = queries.device_list()
     if limit is not None:
         devices = devices[:limit]
@@ -99,7 +100,8 @@ def naive_export(path, dialect, limit=None):
         writer = csv.writer(out, delimiter=";" if spreadsheet else ",", lineterminator="\r\n")
         writer.writerow([str(c.header) if spreadsheet else c.key for c, _machine, _sheet in DEVICE_COLUMNS])
         for device in devices:
-            writer.writerow([fmt(_attribute(device, source)) for fmt, source in zip(formatters, sources, strict=True)])
+            values = [_attribute(device, source) for source in sources]
+            writer.writerow(["" if v is None else fmt(v) for fmt, v in zip(formatters, values, strict=True)])
     return Path(path).stat().st_size
 
 

@@ -58,12 +58,17 @@ def device_columns():
     return [column for column, _machine, _sheet in DEVICE_COLUMNS]
 
 
-def device_rows(queryset, dialect=exports.MACHINE):
-    """Tuples of the device columns from a server-side cursor (no model instance per row)."""
+def device_rows(queryset, dialect=exports.MACHINE, *, typed=False):
+    """The device columns' cells from a server-side cursor (no model instance per row): the
+    file's text where the database formats it (``config.exports.formatted_rows``), else typed
+    values (always with ``typed``, for XLSX)."""
     sources = [
         (sheet or machine) if dialect == exports.SPREADSHEET else machine for _column, machine, sheet in DEVICE_COLUMNS
     ]
-    return with_derived(queryset).values_list(*sources).iterator(chunk_size=exports.CHUNK_SIZE)
+    values = with_derived(queryset).values_list(*sources)
+    if typed:
+        return values.iterator(chunk_size=exports.CHUNK_SIZE)
+    return exports.formatted_rows(values, device_columns(), dialect)
 
 
 def filtered_devices(request):
@@ -94,7 +99,7 @@ def device_export(request, file_format="csv"):
         return refusal
     if file_format == "xlsx":
         return exports.xlsx_response(
-            device_columns(), device_rows(queryset, exports.SPREADSHEET), filename="appareils.xlsx",
+            device_columns(), device_rows(queryset, exports.SPREADSHEET, typed=True), filename="appareils.xlsx",
             title=str(_("Devices")),
         )
     background = _background_export(request, queryset, dialect)

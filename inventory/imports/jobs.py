@@ -178,7 +178,8 @@ def _run_export(job):
     dialect = job.options.get("dialect", exports.SPREADSHEET)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "appareils.csv"
-        written = exports.write_csv(path, device_columns(), counted(device_rows(queryset, dialect)), dialect)
+        written = exports.write_csv(path, device_columns(), exports.wrapped(device_rows(queryset, dialect), counted),
+                                   dialect)
         if written != total:
             # The file is kept from the user: a short file must never look like the export.
             return {"total": total, "rows": written, "fatal": f"{written} rows written, {total} expected"}

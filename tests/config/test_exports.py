@@ -203,3 +203,77 @@ def test_the_repairs_csv_follows_the_list_filters_in_french(staff_client, techni
     assert values["résultat"] == str(Repair.Outcome.FIXED.label)
     assert rows[-1] == ["#fin", "1"]
     assert staff_client.get("/repairs/export.csv", {"outcome": "melted"}).status_code == 400
+
+
+EDGE_COLUMNS = [
+    exports.Column("text", "texte"),
+    exports.Column("choice", "choix", "choice", {"in_stock": "En stock", "odd": "50 % d'« écart »"}),
+    exports.Column("price", "prix", "decimal"),
+    exports.Column("rate", "taux", "decimal", digits=3),
+    exports.Column("day", "jour", "date"),
+    exports.Column("at", "quand", "datetime"),
+    exports.Column("years", "âge", "float", digits=1),
+    exports.Column("year", "année", "int"),
+    exports.Column("tenths", "dixièmes", "decimal", digits=1),
+]
+EDGE_ROWS = [
+    ("=1+1", "in_stock", Decimal("1234.50"), Decimal("0.200"), dt.date(2024, 2, 29),
+     dt.datetime(2024, 7, 1, 12, 30, tzinfo=dt.UTC), 3.25, 2027, Decimal("0.25")),
+    ('a "quoted", two-line\nnote; with ; and ,', "odd", Decimal("0.00"), Decimal("0.055"), dt.date(1000, 1, 2),
+     dt.datetime(2024, 1, 15, 23, 59, 59, 120, tzinfo=dt.UTC), -0.04, 0, Decimal("0.35")),
+    ("\tx", "unknown-code", None, None, None, dt.datetime(2024, 3, 31, 1, 0, tzinfo=dt.UTC), None, None,
+     Decimal("-0.05")),
+    ("", "", Decimal("-5.10"), Decimal("1"), dt.date(2030, 12, 31), None, 12.0, -3, Decimal("-0.25")),
+    (None, None, Decimal("7"), None, None, dt.datetime(2023, 10, 29, 0, 59, 59, 999999, tzinfo=dt.UTC), 0.05, None,
+     Decimal("2.675")),
+]
+
+
+def _values_of(rows):
+    """``rows`` as a PostgreSQL ``values_list()``-like query: a VALUES list with typed columns."""
+    from django.db.models.expressions import RawSQL
+
+    from inventory.models import Device
+
+    types = ["text", "text", "numeric(12,2)", "numeric(5,3)", "date", "timestamptz", "float8", "int", "numeric"]
+    params, tuples = [], []
+    for row in rows:
+        tuples.append("(" + ", ".join(f"%s::{t}" for t in types) + ")")
+        params += list(row)
+    names = [f"v{i}" for i in range(len(types))]
+    sql = f"SELECT {', '.join(names)} FROM (VALUES {', '.join(tuples)}) AS t ({', '.join(names)})"
+    return Device.objects.none(), sql, params, RawSQL
+
+
+@pytest.mark.django_db
+def test_the_database_formats_each_cell_as_python_does(monkeypatch):
+    """On PostgreSQL, ``formatted_rows`` formats cells in SQL (``Column.sql``): the file must be
+    byte for byte the one the Python formatters write, for formula triggers, quotes and line
+    breaks, labels with % and quotes, unknown codes, summer and winter times with and
+    without microseconds, -0.0, decimal ties (half to even) and NULLs — in both dialects. (On SQLite the rows are
+    formatted in Python: nothing to compare.)"""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("cells are formatted by PostgreSQL only")
+
+    class Values:
+        """Just what ``formatted_rows`` reads of a queryset: its database and its SQL."""
+
+        db = "default"
+
+        class query:
+            @staticmethod
+            def sql_with_params():
+                _none, sql, params, _raw = _values_of(EDGE_ROWS)
+                return sql, params
+
+    _none, sql, params, _raw = _values_of(EDGE_ROWS)
+    with connection.cursor() as cursor:  # the typed values, as the database gives them to Python
+        cursor.execute(sql, params)
+        typed = cursor.fetchall()
+    for dialect in exports.DIALECTS:
+        ours = text_of(exports.csv_blocks(EDGE_COLUMNS, exports.formatted_rows(Values, EDGE_COLUMNS, dialect), dialect))
+        python = text_of(exports.csv_blocks(EDGE_COLUMNS, typed, dialect))
+        assert isinstance(exports.formatted_rows(Values, EDGE_COLUMNS, dialect), exports.Formatted)
+        assert ours == python, dialect
