@@ -20,6 +20,10 @@ A file can never be mistaken for a complete one when it is not: the last line is
 ``#interrompu`` / ``#interrupted`` and re-raises, so the connection is cut. ``is_complete()``
 checks a file, and the importer ignores the trailer.
 
+This module is over 400 lines on purpose: each cell kind's Python formatter (``formatter``)
+and its PostgreSQL twin (``sql``) sit side by side, so that one is never changed without the
+other (a test compares their output).
+
 Every text cell is neutralised against formula injection (OWASP "CSV injection"): a value that
 starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, in both
 dialects and in XLSX (where openpyxl would otherwise store such a string as a formula).
@@ -48,6 +52,7 @@ CHUNK_SIZE = 2000
 # Formatted rows (PostgreSQL) are fetched 5,000 at a time, up to four chunks ahead of the writer.
 FORMATTED_CHUNK_SIZE = 5000
 PREFETCH_CHUNKS = 4
+_flag = threading.Event  # the reader's "stop" to the fetching thread
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TRAILER = {SPREADSHEET: "#fin", MACHINE: "#end"}
 INTERRUPTED = {SPREADSHEET: "#interrompu", MACHINE: "#interrupted"}
@@ -292,7 +297,7 @@ def _server_side(connection, sql, params, chunk_size):
     (then it stops too, and is waited for before the cursor closes).
     """
     connection.ensure_connection()
-    chunks, stop = queue.Queue(maxsize=PREFETCH_CHUNKS), threading.Event()
+    chunks, stop = queue.Queue(maxsize=PREFETCH_CHUNKS), _flag()
 
     def fetch(cursor):
         try:

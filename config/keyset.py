@@ -20,6 +20,9 @@ of a row the user has seen — ``WHERE key >= v AND (key > v OR id > p) ORDER BY
   PostgreSQL, past ``ESTIMATE_ABOVE`` rows by the planner's estimate, it is that estimate,
   flagged ``estimated`` so that the page says "about".
 
+Why over 400 lines: one seek, its reverse and its three PostgreSQL plans (plain, nullable relation,
+grouped) must agree row for row, so they stay in one module.
+
 ``KeysetPage`` quacks like Django's ``Page`` for templates (iteration, ``number``,
 ``has_next``, ``paginator.count``, ``paginator.num_pages``) and adds the cursor URLs.
 """
