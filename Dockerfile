@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PROLONGE_VAR_DIR=/data
+    PROLONGE_VAR_DIR=/data \
+    DEBUG=0
 
 WORKDIR /app
 RUN apt-get update \

@@ -24,11 +24,7 @@ def setup_django(migrate=True):
     costs ~40 MB that a server process never spends."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    url = (
-        os.environ.get("BENCH_DATABASE_URL")
-        or os.environ.get("DATABASE_URL")
-        or f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
-    )
+    url = database_url()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "ERROR")

@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench import side_by_side  # noqa: E402
-from bench.common import ROOT, print_report, setup_django  # noqa: E402
+from bench.common import ROOT, database_url, print_report, setup_django  # noqa: E402
 
 MERGED = ROOT / "var" / "bench-side-by-side.json"
 
@@ -44,8 +44,7 @@ def run_here(only_text):
 
 def run_sizes(sizes, only):
     """Each size in a child process (its own database and fleet), then the tables merged."""
-    base = (os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
-            or f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+    base = database_url()
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     runs, failed = [], []
