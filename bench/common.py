@@ -18,6 +18,15 @@ DEFAULT_DEVICES = max(int(part) for part in os.environ.get("BENCH_DEVICES", "100
 REPORTS = []
 
 
+def database_url():
+    """BENCH_DATABASE_URL, else DATABASE_URL, else ``var/bench.sqlite3``."""
+    return (
+        os.environ.get("BENCH_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+    )
+
+
 def setup_django(migrate=True):
     """Configure Django on the benchmark database and migrate it (idempotent). A child process
     measuring its peak memory skips the migration (its parent ran it): loading every migration
