@@ -18,9 +18,14 @@ def test_reuse_registers_the_offer_unclaimed_rule():
 def test_an_offer_nobody_claimed_for_60_days_calls_for_the_next_route(buyer):
     today = timezone.localdate()
     old = offered([retired_device(), retired_device()], buyer)
-    Offer.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=61))
+    # Noon, local time, 61 and 59 calendar days ago: "now - 61 days" late in the evening lands
+    # on the next local day once a daylight-saving change lies in between (a flaky test).
+    def days_ago(n):
+        return timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=n), dt.time(12)))
+
+    Offer.objects.filter(pk=old.pk).update(created_at=days_ago(61))
     fresh = offered([retired_device()], buyer)
-    Offer.objects.filter(pk=fresh.pk).update(created_at=timezone.now() - dt.timedelta(days=59))
+    Offer.objects.filter(pk=fresh.pk).update(created_at=days_ago(59))
 
     run_review(today=today, rules=["offer_unclaimed"])
 
