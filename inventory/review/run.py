@@ -52,7 +52,7 @@ def run_review(*, today=None, rules=None):
             for rule in selected:
                 with transaction.atomic():
                     _plan_for_whole_result()
-                    counts = sync_flags(rule.slug, stream_findings(rule, ctx), now=ctx.now)
+                    counts = _sync_rule(rule, ctx)
                 outcomes.append(RuleOutcome(rule=rule.slug, **counts))
     return ReviewResult(day=ctx.today.isoformat(), rules=outcomes)
 
@@ -75,33 +75,39 @@ def _plan_for_whole_result():
                            "SET LOCAL jit = off")
 
 
-def stream_findings(rule, ctx):
-    """The rule's findings as a stream: its rows read in chunks, without an ORDER BY.
+def _sync_rule(rule, ctx):
+    """Bring one rule's open flags in line with its findings (inside the rule's transaction)."""
+    rows = None if type(rule).findings is not Rule.findings else rule.rows(ctx)
+    seed = fingerprint.basis(rule, ctx) if hasattr(rows, "iterator") else None
+    split = fingerprint.materialise(rows.order_by(), seed, rule.slug) if seed is not None else None
+    if split is None:
+        return sync_flags(rule.slug, stream_findings(rule, ctx, rows), now=ctx.now)
+    try:
+        return sync_flags(rule.slug, _formatted(rule, split.changed(), ctx), now=ctx.now, kept=split.kept)
+    finally:
+        split.drop()
+
+
+def _formatted(rule, rows, ctx):
+    for row in rows:
+        digest = row.pop(fingerprint.DIGEST)
+        del row[fingerprint.STORED]
+        yield replace(rule.finding(row, ctx), digest=digest)
+
+
+def stream_findings(rule, ctx, rows=None):
+    """The rule's findings as a stream, its rows read in chunks without an ORDER BY.
 
     A rule that overrides ``findings()`` gives its own iterable; the default ``findings()``
-    (a list) is bypassed so that memory stays flat whatever the fleet. A row whose digest
-    (``fingerprint``) is the one stored on the device's open flag gives ``Kept(device_id)``:
-    its message is not formatted again.
+    (a list) is bypassed so that memory stays flat whatever the fleet. (A rule with a digest
+    does not come here: ``_sync_rule`` computes its rows once in a temporary table and formats
+    only the rows whose digest changed, ``fingerprint.Materialised``.)
     """
     if type(rule).findings is not Rule.findings:
         return rule.findings(ctx)
-    rows = rule.rows(ctx)
+    rows = rule.rows(ctx) if rows is None else rows
     if not hasattr(rows, "iterator"):
         return (rule.finding(row, ctx) for row in rows)
     if not rows.query.is_sliced:
         rows = rows.order_by()  # the flags do not care in which order the rows come
-    key = fingerprint.basis(rule, ctx)
-    joined = fingerprint.with_stored_digest(rows, rule.slug) if key is not None else None
-    if joined is None:
-        return (rule.finding(row, ctx) for row in rows.iterator(chunk_size=5000))
-    return _unless_kept(rule, joined.iterator(chunk_size=5000), key, ctx)
-
-
-def _unless_kept(rule, rows, key, ctx):
-    for row in rows:
-        stored = row.pop(fingerprint.STORED)
-        digest = fingerprint.digest(key, row)
-        if digest == stored:
-            yield fingerprint.Kept(row["id"])
-        else:
-            yield replace(rule.finding(row, ctx), digest=digest)
+    return (rule.finding(row, ctx) for row in rows.iterator(chunk_size=5000))

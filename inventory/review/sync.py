@@ -13,11 +13,12 @@ Then set-based statements bring the open flags in line with the temporary table:
 - insert the findings that have no open flag;
 - resolve (resolution "auto") the open flags whose device is no longer found.
 
-A ``Kept`` finding (same digest as the open flag: ``review.fingerprint``) is only its device id:
-it keeps its flag open and untouched. Counted statements per rule: create, (one fill per
-``BATCH`` findings), update, digest, insert, resolve, drop — constant up to ``BATCH`` findings;
-past it, the extra fills are ``COPY`` streams on PostgreSQL. A device found twice keeps its
-first finding.
+The rows whose digest is the one on their open flag (``review.fingerprint``) never reach
+Python: ``kept`` (a query of ``(device id, digest)``, ``fingerprint.Materialised``) is copied
+into the temporary table by one ``INSERT … SELECT`` first; such a row keeps its flag open and
+untouched. Counted statements per rule: create, (keep), (one fill per ``BATCH`` findings),
+update, digest, insert, resolve, drop — constant up to ``BATCH`` findings; past it, the extra
+fills are ``COPY`` streams on PostgreSQL. A device found twice keeps its first finding (a kept row comes first).
 """
 
 import json
@@ -26,7 +27,6 @@ from itertools import islice
 from django.db import connection
 
 from ..models import Flag
-from .fingerprint import Kept
 
 BATCH = 20_000
 # What an open flag must match for a rerun to leave it untouched.
@@ -45,8 +45,10 @@ def _same(left, right):
     return f"{left} IS {right}"
 
 
-def sync_flags(slug, findings, *, now):
-    """Make the open flags of rule ``slug`` match ``findings`` (any iterable); return the counts.
+def sync_flags(slug, findings, *, now, kept=None):
+    """Make the open flags of rule ``slug`` match ``findings`` (any iterable) and ``kept`` (the
+    ``(sql, params)`` of a query of ``(device id, digest)`` whose flags stay as they are); return
+    the counts.
 
     New device → flag opened; same device, other message/severity/savings → updated in place;
     same everything → kept untouched (a second run changes nothing); open flag whose device is
@@ -65,6 +67,13 @@ def sync_flags(slug, findings, *, now):
             f"savings_eur numeric, savings_kgco2e numeric, savings_kind text, savings_inputs {json_type}, "
             f"digest bigint, kept boolean)"
         )
+        if kept is not None:
+            sql, params = kept
+            # Gated by a one-time test: before any flag of the rule has a digest (a first run),
+            # the database does not evaluate the rule's query for nothing.
+            cursor.execute(f"INSERT INTO {TEMP} (device_id, digest, kept) SELECT k.*, TRUE FROM ({sql}) AS k "
+                           f"WHERE EXISTS (SELECT 1 FROM {table} WHERE rule = %s AND resolved_at IS NULL "
+                           f"AND source_digest IS NOT NULL) ON CONFLICT DO NOTHING", [*params, slug])
         found = _fill(cursor, findings, postgres)
         same = " AND ".join(_same(f"f.{c}", f"x.{c}") for c in COMPARED)
         if postgres:
@@ -126,8 +135,7 @@ def _fill(cursor, findings, postgres):
     """Stream ``findings`` into the temporary table in batches; the number of distinct devices."""
     findings = iter(findings)
     while batch := list(islice(findings, BATCH)):
-        values = [(f.device_id, None, None, None, None, None, None, None, True) if type(f) is Kept else
-                  (f.device_id, str(f.severity), f.message, _money(f.savings_eur), _money(f.savings_kgco2e),
+        values = [(f.device_id, str(f.severity), f.message, _money(f.savings_eur), _money(f.savings_kgco2e),
                    str(f.savings_kind or ""), json.dumps(f.savings_inputs or {}), f.digest, False)
                   for f in batch]
         del batch
