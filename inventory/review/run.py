@@ -72,7 +72,7 @@ def _plan_for_whole_result():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0; SET LOCAL enable_nestloop = off; "
-                           "SET LOCAL jit = off")
+                           "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
 
 
 def _sync_rule(rule, ctx):
