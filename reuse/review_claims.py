@@ -30,9 +30,20 @@ class ReuseTargetRule(Rule):
     recommendation = gettext_lazy("Noted: redeploy it or offer it from its page")
     severity = Flag.Severity.ACTION
 
+    # The finding reads the year's ratio besides its row: its figures are in the digest's seed
+    # (``read_values``), so a rerun whose ratio and rows are unchanged formats nothing.
+    reads = ()
+
     def ratio(self, ctx):
-        """The year's ratio, computed once per run (four queries)."""
+        """The year's ratio, computed once per run (four queries; in the background on
+        PostgreSQL, ``prefetch``, while the rules before this one run)."""
         return ctx.memo("reuse_ratio", lambda: reuse_ratio(year=ctx.today.year))
+
+    def prefetch(self, ctx):
+        ctx.in_background("reuse_ratio", lambda: reuse_ratio(year=ctx.today.year))
+
+    def read_values(self, ctx):
+        return (("reuse_ratio", self.head(ctx)),)
 
     def gap(self, ctx):
         ratio = self.ratio(ctx)
@@ -42,27 +53,36 @@ class ReuseTargetRule(Rule):
 
     def rows(self, ctx):
         max_age = settings.PROLONGE["REUSE_MAX_AGE_YEARS"]
-        return (
+        waiting = (
             Device.objects.filter(status=Status.RETIRED, purchase_date__gt=years_before(ctx.today, max_age),
                                   classified=False, ownership=Ownership.OWNED)
             .exclude(self.snoozed(ctx))
-            .order_by("status_changed_at", "id")[: self.gap(ctx)]
+            .order_by("status_changed_at", "id")
             .values("id", "status_changed_at", embodied=footprint.embodied_expression())
         )
+        gap = self.gap(ctx)
+        # No gap: a query that finds nothing, not an empty slice (which Django never sends, so
+        # the run would not compute its rows in SQL like the other rules').
+        return waiting[:gap] if gap else waiting.filter(pk__isnull=True)
+
+    def head(self, ctx):
+        """The year's figures, the first sentence of every finding (in the run's language)."""
+        def text():
+            ratio = self.ratio(ctx)
+            return _(
+                "Reuse rate %(year)s (décret 2023-266): %(rate)s %% for a legal target of %(target)s %% "
+                "(directed to reuse this year by a completed route: %(reused)s; retired devices held on "
+                "1 January: %(stock)s; still missing: %(gap)s)."
+            ) % {
+                "year": ratio.year, "rate": ratio.percent if ratio.percent is not None else "—",
+                "target": ratio.target if ratio.target is not None else "—", "reused": ratio.numerator,
+                "stock": ratio.denominator, "gap": self.gap(ctx),
+            }
+        return ctx.memo("reuse_head", text)
 
     def finding(self, row, ctx):
-        ratio, fmt = self.ratio(ctx), ctx.fmt
-        head = ctx.memo("reuse_head", lambda: _(
-            "Reuse rate %(year)s (décret 2023-266): %(rate)s %% for a legal target of %(target)s %% "
-            "(directed to reuse this year by a completed route: %(reused)s; retired devices held on "
-            "1 January: %(stock)s; still missing: %(gap)s)."
-        ) % {
-            "year": ratio.year, "rate": ratio.percent if ratio.percent is not None else "—",
-            "target": ratio.target if ratio.target is not None else "—", "reused": ratio.numerator,
-            "stock": ratio.denominator, "gap": self.gap(ctx),
-        })
-        message = " ".join([head, _("Retired on %(date)s, this device is among the oldest waiting.")
-                            % {"date": fmt.date(row["status_changed_at"])}])
+        message = " ".join([self.head(ctx), _("Retired on %(date)s, this device is among the oldest waiting.")
+                            % {"date": ctx.fmt.date(row["status_changed_at"])}])
         saved = savings.reuse(embodied=row["embodied"], displacement=ctx.thresholds.displacement_rate)
         return self.make(row["id"], message, Flag.Severity.ACTION, savings=saved)
 

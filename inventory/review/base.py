@@ -8,10 +8,12 @@ replace rules without inventory importing them: they call ``register_rule()`` fr
 
 import calendar
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from django.db import connection, connections
 from django.db.models import Exists, OuterRef, Q
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
@@ -47,6 +49,15 @@ class Rule:
     # rerun keeps, without formatting it again, a flag whose row and these are unchanged
     # (``review.fingerprint``). None: the finding reads more (a fleet-wide ratio…), always formatted.
     reads = None
+
+    def read_values(self, ctx):
+        """What the finding reads besides its row, as values for the digest's seed: the ``reads``
+        attributes of the context; a rule that reads something else (a fleet-wide figure) adds it."""
+        return tuple((name, getattr(ctx, name)) for name in self.reads)
+
+    def prefetch(self, ctx):
+        """Called for every rule when a run starts: a rule may start computing, with
+        ``ctx.in_background``, a fleet-wide figure it will read (none by default)."""
 
     def findings(self, ctx):
         """Findings for the whole fleet, from a bounded number of queries (never one per device).
@@ -198,6 +209,14 @@ class Formatter:
         return dateformat.format(day, self.date_format)
 
 
+def _on_own_connection(compute):
+    """Run ``compute`` in a worker thread, then close the thread's own database connection."""
+    try:
+        return compute()
+    finally:
+        connections.close_all()
+
+
 class ReviewContext:
     """What every rule of one run shares: the day, the thresholds, a formatter."""
 
@@ -208,12 +227,37 @@ class ReviewContext:
         self.fmt = Formatter()
         self.snooze_since = day_start(self.today - dt.timedelta(days=self.thresholds.snooze_days))
         self._memo = {}
+        self._background = None
 
     def memo(self, key, compute):
         """A value computed once per run (labels in the active language, the reuse rate…)."""
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]
+        value = self._memo[key]
+        if isinstance(value, Future):  # started by ``in_background``: wait for it
+            value = self._memo[key] = value.result()
+        return value
+
+    def in_background(self, key, compute):
+        """Start computing a ``memo`` value now, on a database connection of its own, while the
+        rules before its reader run; ``memo(key, …)`` then waits for it.
+
+        Only on PostgreSQL and outside a transaction (a run's rules each commit their own): a
+        second connection would not see what an enclosing transaction wrote, and SQLite has one
+        writer. Elsewhere the value is computed when first read, as without this call. The
+        value must not depend on what the run writes (the décret ratio reads the journal).
+        """
+        if key in self._memo or connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        if self._background is None:
+            self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review")
+        self._memo[key] = self._background.submit(_on_own_connection, compute)
+
+    def close(self):
+        """Wait for what ``in_background`` started (a run that failed early does not leave it behind)."""
+        if self._background is not None:
+            self._background.shutdown(wait=True, cancel_futures=True)
+            self._background = None
 
     def days_ago_start(self, days):
         return day_start(self.today - dt.timedelta(days=days))

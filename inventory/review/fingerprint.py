@@ -2,8 +2,8 @@
 
 A finding is a pure function of the rule's row and of what the rule reads from the run (the
 thresholds, the language, sometimes the day). Its digest is stored on the flag
-(``Flag.source_digest``). The digest is computed **by the database**, next to the row
-(``RowDigest``: PostgreSQL's ``hashtextextended`` of the row's text, SQLite's
+(``Flag.source_digest``). The digest is computed **by the database**, over the row
+(``Materialised``: PostgreSQL's ``hashtextextended`` of the row's text, SQLite's
 ``prolonge_digest`` registered on each connection), so that a rerun splits the rule's rows in
 SQL: the rows whose digest is the one stored on the device's open flag are kept with an
 ``INSERT … SELECT`` and never leave the database; only the new and changed rows are read and
@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db import connection
-from django.db.models import BigIntegerField, F, FilteredRelation, Func, Q
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone, translation
 
 from ..models import Device
@@ -55,7 +55,7 @@ def basis(rule, ctx):
     rule is always formatted."""
     if rule.reads is None:
         return None
-    reads = tuple((name, getattr(ctx, name)) for name in rule.reads)
+    reads = rule.read_values(ctx)
 
     def thresholds():
         t = ctx.thresholds
@@ -73,27 +73,6 @@ def basis(rule, ctx):
         h.update(hashlib.sha256(_source(module)).digest())
     h.update(repr((type(rule).__qualname__, rule.slug, reads)).encode())
     return int.from_bytes(h.digest(), "big", signed=True)
-
-
-class RowDigest(Func):
-    """A signed 64-bit digest of some columns under a seed, computed by the database."""
-
-    output_field = BigIntegerField()
-
-    def __init__(self, *names, seed):
-        super().__init__(*[F(name) for name in names])
-        self.seed = seed
-
-    def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for expression in self.get_source_expressions():
-            sql, values = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(values)
-        if connection.vendor == "postgresql":
-            # The row's text form: NULL and '' differ, and so do the columns' boundaries.
-            return f"hashtextextended((ROW({', '.join(parts)}))::text, %s)", [*params, self.seed]
-        return f"{SQLITE_FUNCTION}(%s, {', '.join(parts)})", [self.seed, *params]
 
 
 def sqlite_digest(seed, *values):
@@ -121,29 +100,45 @@ class Materialised:
     device's open flag (copied by ``sync_flags`` without leaving the database); ``changed()``
     streams the other rows, as the ``values()`` queryset would give them (its converters), each
     with its digest under ``DIGEST``. The rule's query runs once, however the rows split.
+
+    The digest is computed over the rule's *result* columns, outside the rule's query (a
+    subquery PostgreSQL may not flatten, ``OFFSET 0``; a CTE with named columns on SQLite):
+    a column that is a correlated subquery (``extend``'s repairs of the last twelve months) is
+    then evaluated once per row for the digest, not once more inside ``ROW(…)``.
     """
 
     TABLE = "review_rows"
 
     def __init__(self, rows, seed, slug):
-        names = selected_names(rows)
-        digested = rows.alias(
+        digested = len(selected_names(rows))  # the rule's columns; the stored digest is not one
+        joined = rows.alias(
             _review_open_flag=FilteredRelation(
                 "flags", condition=Q(flags__rule=slug, flags__resolved_at__isnull=True)),
-        ).annotate(**{DIGEST: RowDigest(*names, seed=seed), STORED: F("_review_open_flag__source_digest")})
-        self.names = selected_names(digested)
-        self.compiler = digested.query.get_compiler(connection=connection)
+        ).annotate(**{STORED: F("_review_open_flag__source_digest")})
+        self.compiler = joined.query.get_compiler(connection=connection)
         sql, params = self.compiler.as_sql()
+        self.names = [*selected_names(joined), DIGEST]
         columns = [f"c{i}" for i in range(len(self.names))]
+        inner, row = ", ".join(columns[:-1]), ", ".join(f"r.{c}" for c in columns[:digested])
         column = dict(zip(self.names, columns, strict=True))
         self.id, self.digest, self.stored = column["id"], column[DIGEST], column[STORED]
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
             if connection.vendor == "postgresql":
-                cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} ({', '.join(columns)}) AS {sql}", params)
+                fence = "" if rows.query.is_sliced else " OFFSET 0"  # LIMIT is a fence already
+                # The row's text form: NULL and '' differ, and so do the columns' boundaries.
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.TABLE} ({', '.join(columns)}) AS "
+                    f"SELECT r.*, hashtextextended((ROW({row}))::text, %s) FROM ({sql}{fence}) AS r({inner})",
+                    [seed, *params],
+                )
             else:
                 cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} ({', '.join(columns)})")
-                cursor.execute(f"INSERT INTO {self.TABLE} {sql}", params)
+                cursor.execute(
+                    f"WITH r({inner}) AS ({sql}) INSERT INTO {self.TABLE} "
+                    f"SELECT r.*, {SQLITE_FUNCTION}(%s, {row}) FROM r",
+                    [*params, seed],
+                )
         self.kept = (f"SELECT {self.id}, {self.digest} FROM {self.TABLE} WHERE {self.digest} = {self.stored}", ())
 
     def changed(self, chunk_size=5000):
@@ -163,7 +158,10 @@ class Materialised:
 
 
 def materialise(rows, seed, slug):
-    """``Materialised`` rows, or None when the rows cannot be joined to their flags."""
-    if rows.model is not Device or rows.query.is_sliced:
+    """``Materialised`` rows, or None when the rows cannot be joined to their flags (not devices).
+
+    A sliced query (``reuse_target``'s oldest retirements) keeps its order and limit: a device
+    has at most one open flag per rule, so the join with the flags cannot change its rows."""
+    if rows.model is not Device:
         return None
     return Materialised(rows, seed, slug)

@@ -48,12 +48,17 @@ def run_review(*, today=None, rules=None):
     outcomes = []
     with translation.override(settings.LANGUAGE_CODE):
         ctx = ReviewContext(today=today)
-        with latest.materialised(ctx):  # each device's latest repair, once for every rule
+        try:
             for rule in selected:
-                with transaction.atomic():
-                    _plan_for_whole_result()
-                    counts = _sync_rule(rule, ctx)
-                outcomes.append(RuleOutcome(rule=rule.slug, **counts))
+                rule.prefetch(ctx)  # the décret ratio, computed while the first rules run
+            with latest.materialised(ctx):  # each device's latest repair, once for every rule
+                for rule in selected:
+                    with transaction.atomic():
+                        _plan_for_whole_result()
+                        counts = _sync_rule(rule, ctx)
+                    outcomes.append(RuleOutcome(rule=rule.slug, **counts))
+        finally:
+            ctx.close()
     return ReviewResult(day=ctx.today.isoformat(), rules=outcomes)
 
 
@@ -79,7 +84,9 @@ def _sync_rule(rule, ctx):
     """Bring one rule's open flags in line with its findings (inside the rule's transaction)."""
     rows = None if type(rule).findings is not Rule.findings else rule.rows(ctx)
     seed = fingerprint.basis(rule, ctx) if hasattr(rows, "iterator") else None
-    split = fingerprint.materialise(rows.order_by(), seed, rule.slug) if seed is not None else None
+    if seed is not None and not rows.query.is_sliced:
+        rows = rows.order_by()  # the flags do not care in which order the rows come
+    split = fingerprint.materialise(rows, seed, rule.slug) if seed is not None else None
     if split is None:
         return sync_flags(rule.slug, stream_findings(rule, ctx, rows), now=ctx.now)
     try:

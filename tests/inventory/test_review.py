@@ -187,6 +187,53 @@ def test_reuse_target_flags_just_enough_devices_oldest_retirement_first():
     assert open_flags_by_rule()["reuse_target"] == {"R-1", "R-2", "R-0"}
 
 
+def test_reuse_target_messages_follow_the_ratio_not_only_their_rows():
+    devices = [make_device(f"R-{i}", purchase_date=dt.date(2020, 1, 1)) for i in range(4)]
+    for i, device in enumerate(devices):
+        retire_in_journal(device, when=at(200 + i))
+    run_review(today=TODAY, rules=["reuse_target"])
+    before = flag_of("R-3", "reuse_target").message
+    assert ": 2). " in before.replace("\xa0", " ")  # still missing: 2 (4 in stock, target 50 %)
+
+    # One is sold this year: same rows for the oldest, another ratio, so their messages change.
+    Event.objects.create(device=devices[0], kind=Event.Kind.EXITED, from_status=Status.RETIRED,
+                         to_status=Status.SOLD, at=at(5))
+    result = run_review(today=TODAY, rules=["reuse_target"])
+
+    assert {o.rule: (o.kept, o.updated) for o in result.rules}["reuse_target"] == (0, 1)
+    after = flag_of("R-3", "reuse_target").message
+    assert after != before and ": 1). " in after.replace("\xa0", " ")  # one reused, one still missing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ratio_is_computed_beside_the_first_rules_on_postgresql(monkeypatch):
+    """Outside a transaction on PostgreSQL, the décret ratio runs on a connection of its own
+    while the rules before ``reuse_target`` run; the flags are the same as computed in line."""
+    import threading
+
+    from reuse import review_claims
+
+    threads = []
+
+    def recorded(**kwargs):
+        threads.append(threading.current_thread().name)
+        return review_claims.reuse_ratio.__wrapped__(**kwargs)
+
+    recorded.__wrapped__ = review_claims.reuse_ratio
+    monkeypatch.setattr(review_claims, "reuse_ratio", recorded)
+    for i, days in enumerate((300, 500, 400, 200)):
+        make_device(f"R-{i}", status=Status.RETIRED, status_changed_at=at(days), purchase_date=dt.date(2019, 1, 1))
+
+    run_review(today=TODAY)
+
+    assert open_flags_by_rule()["reuse_target"] == {"R-1", "R-2"}  # 4 in stock, 50 %: the two oldest
+    assert len(threads) == 1
+    if connection.vendor == "postgresql":
+        assert threads[0].startswith("review")
+    else:
+        assert threads[0] == threading.main_thread().name
+
+
 def test_reuse_target_flags_nothing_once_the_target_is_met():
     devices = [make_device(f"R-{i}", purchase_date=dt.date(2020, 1, 1)) for i in range(2)]
     for device in devices:
