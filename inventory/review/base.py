@@ -36,6 +36,12 @@ class Finding:
     savings_inputs: dict = field(default_factory=dict)  # P, E, delta, L, R, d
     digest: int | None = None  # of what the message was formatted from (review.fingerprint)
 
+    def with_digest(self, digest):
+        """The same finding with its digest (positional: ``dataclasses.replace`` costs 8 µs,
+        a tenth of a finding's formatting, over the ~860k findings of a first run at 1M)."""
+        return Finding(self.device_id, self.message, self.severity, self.savings_eur, self.savings_kgco2e,
+                       self.savings_kind, self.savings_inputs, digest)
+
 
 class Rule:
     """Base class of review rules; subclasses set the class attributes and ``findings``."""

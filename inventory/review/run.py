@@ -1,6 +1,6 @@
 """``run_review()``: every rule, one transaction each, a fixed number of queries each."""
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -99,7 +99,7 @@ def _formatted(rule, rows, ctx):
     for row in rows:
         digest = row.pop(fingerprint.DIGEST)
         del row[fingerprint.STORED]
-        yield replace(rule.finding(row, ctx), digest=digest)
+        yield rule.finding(row, ctx).with_digest(digest)
 
 
 def stream_findings(rule, ctx, rows=None):
