@@ -61,7 +61,22 @@ def ensure_fleet(devices=DEFAULT_DEVICES):
     started = time.perf_counter()
     call_command("generate_fleet", devices=devices, replace=existing > 0)
     print(f"generated a fleet of {devices:,} devices in {time.perf_counter() - started:.1f} s")
+    _vacuum()
     return Device.objects.count()
+
+
+def _vacuum():
+    """``VACUUM ANALYZE`` a freshly generated fleet on PostgreSQL: statistics for the planner and
+    the visibility map for index-only scans, as autovacuum gives a real database within minutes
+    of a bulk load (measured at 1M: the filtered list's count 200 ms before, 15 ms after)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"VACUUM ANALYZE after generation: {time.perf_counter() - started:.1f} s")
 
 
 def measure(fn, repeat=3):
