@@ -11,7 +11,7 @@ leaves the flag untouched.
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -45,7 +45,16 @@ def repair_costs_since(since):
         .annotate(total=Sum(Coalesce("cost", "estimated_cost", Value(Decimal(0)), output_field=MONEY)))
         .values("total")[:1]
     )
-    return Coalesce(Subquery(totals, output_field=MONEY), Value(Decimal(0)), output_field=MONEY)
+    # Only a device with a repair since then has a sum to look up: for the others (most of the
+    # fleet) a hashed ``IN`` answers 0 without probing the repairs — at 1M devices, 77k
+    # correlated lookups instead of 593k, each evaluated twice (filter and column): 3.6 → ~2 s
+    # for ``extend``. The hash of ~116k ids needs the run's ``work_mem`` (``run._plan_for_whole_result``).
+    repaired = Repair.objects.filter(opened_at__gte=since).order_by().values("device_id")
+    return Case(
+        When(pk__in=repaired, then=Coalesce(Subquery(totals, output_field=MONEY), Value(Decimal(0)),
+                                             output_field=MONEY)),
+        default=Value(Decimal(0)), output_field=MONEY,
+    )
 
 
 def _savings_sentence(saved, fmt, *, years):
