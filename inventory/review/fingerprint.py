@@ -5,9 +5,9 @@ thresholds, the language, sometimes the day). Its digest is stored on the flag
 (``Flag.source_digest``). The digest is computed **by the database**, over the row
 (``Materialised``: PostgreSQL's ``hashtextextended`` of the row's text, SQLite's
 ``prolonge_digest`` registered on each connection), so that a rerun splits the rule's rows in
-SQL: the rows whose digest is the one stored on the device's open flag are kept with an
-``INSERT … SELECT`` and never leave the database; only the new and changed rows are read and
-formatted in Python. (The previous version read every row into Python to hash it: 29.6 s of a
+SQL: the rows whose digest is the one stored on the device's open flag keep their flag as it
+is and never leave the database (``sync_flags`` counts them and does not resolve them); only the
+new and changed rows are read and formatted in Python. (The previous version read every row into Python to hash it: 29.6 s of a
 rerun at 1M devices went to moving and hashing rows that then changed nothing.)
 
 The digest's seed (``basis()``) covers: the rule's ``reads`` (what else its finding reads, e.g.
@@ -96,8 +96,9 @@ def selected_names(rows):
 class Materialised:
     """A rule's rows computed once, with their digest and the stored one, in a temporary table.
 
-    ``kept`` is the SQL of the ``(device id, digest)`` of the rows whose digest is the one on the
-    device's open flag (copied by ``sync_flags`` without leaving the database); ``changed()``
+    ``kept`` is the SQL of the ``device_id`` of the rows whose digest is the one on the device's
+    open flag (their flags stay as they are: ``sync_flags`` only counts them and does not resolve
+    them). A rule's rows name each device once (devices, joined to one row each). ``changed()``
     streams the other rows, as the ``values()`` queryset would give them (its converters), each
     with its digest under ``DIGEST``. The rule's query runs once, however the rows split.
 
@@ -139,7 +140,7 @@ class Materialised:
                     f"SELECT r.*, {SQLITE_FUNCTION}(%s, {row}) FROM r",
                     [*params, seed],
                 )
-        self.kept = (f"SELECT {self.id}, {self.digest} FROM {self.TABLE} WHERE {self.digest} = {self.stored}", ())
+        self.kept = (f"SELECT {self.id} AS device_id FROM {self.TABLE} WHERE {self.digest} = {self.stored}", ())
 
     def changed(self, chunk_size=5000):
         """The rows to format (new, or their digest changed), in chunks through a server-side cursor."""
