@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from inventory import footprint
 from inventory.models import Device, Flag, Ownership, Status
 from inventory.review import Rule, savings
-from inventory.review.base import years_before
+from inventory.review.base import local_date, years_before
 
 from .indicators import reuse_ratio
 from .models import Claim, ClaimLine
@@ -26,6 +26,7 @@ class ReuseTargetRule(Rule):
     """Below the year's legal reuse target: the oldest retirements that would close the gap."""
 
     slug = "reuse_target"
+    own_connection = True  # reads no temporary table of the run
     label = gettext_lazy("Reuse target")
     recommendation = gettext_lazy("Noted: redeploy it or offer it from its page")
     severity = Flag.Severity.ACTION
@@ -58,7 +59,7 @@ class ReuseTargetRule(Rule):
                                   classified=False, ownership=Ownership.OWNED)
             .exclude(self.snoozed(ctx))
             .order_by("status_changed_at", "id")
-            .values("id", "status_changed_at", embodied=footprint.embodied_expression())
+            .values("id", retired_on=local_date("status_changed_at"), embodied=footprint.embodied_expression())
         )
         gap = self.gap(ctx)
         # No gap: a query that finds nothing, not an empty slice (which Django never sends, so
@@ -82,7 +83,7 @@ class ReuseTargetRule(Rule):
 
     def finding(self, row, ctx):
         message = " ".join([self.head(ctx), _("Retired on %(date)s, this device is among the oldest waiting.")
-                            % {"date": ctx.fmt.date(row["status_changed_at"])}])
+                            % {"date": ctx.fmt.date(row["retired_on"])}])
         saved = savings.reuse(embodied=row["embodied"], displacement=ctx.thresholds.displacement_rate)
         return self.make(row["id"], message, Flag.Severity.ACTION, savings=saved)
 
@@ -96,6 +97,7 @@ class ClaimExpiredRule(Rule):
     """
 
     slug = "claim_expired"
+    own_connection = True  # reads no temporary table of the run
     label = gettext_lazy("Pickup overdue")
     recommendation = gettext_lazy("Expire the claim: the devices are offered again")
     severity = Flag.Severity.ACTION

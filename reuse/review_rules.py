@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from inventory.models import Device, Flag, Status
 from inventory.review import Rule
+from inventory.review.base import local_date
 
 from .models import ClaimLine, Offer, OfferItem
 
@@ -18,6 +19,7 @@ class OfferUnclaimedRule(Rule):
     """``offer_unclaimed``: offered to associations for N days and claimed by none."""
 
     slug = "offer_unclaimed"
+    own_connection = True  # reads no temporary table of the run
     label = gettext_lazy("Offer unclaimed")
     recommendation = gettext_lazy("Choose the next route: another route or recycling")
     severity = Flag.Severity.WARNING
@@ -37,14 +39,14 @@ class OfferUnclaimedRule(Rule):
 
     def rows(self, ctx):
         since = OfferItem.objects.filter(device=OuterRef("pk"), active=True).values("offer__created_at")[:1]
-        return self.queryset(ctx).values("id", offered_at=Subquery(since))
+        return self.queryset(ctx).values("id", offered_on=local_date(Subquery(since)))
 
     def finding(self, row, ctx):
         return self.make(row["id"], _(
             "Offered since %(date)s (more than %(days)s days) and claimed by no association: choose "
             "the next route — sale, transfer to another public body, take-back for reuse — or "
             "recycling."
-        ) % {"date": ctx.fmt.date(row["offered_at"]), "days": ctx.thresholds.offer_unclaimed_days})
+        ) % {"date": ctx.fmt.date(row["offered_on"]), "days": ctx.thresholds.offer_unclaimed_days})
 
 
 offer_unclaimed = OfferUnclaimedRule()

@@ -14,7 +14,8 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.db import connection, connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateField, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,10 @@ class Rule:
     # rerun keeps, without formatting it again, a flag whose row and these are unchanged
     # (``review.fingerprint``). None: the finding reads more (a fleet-wide ratio…), always formatted.
     reads = None
+    # True: the rule reads nothing the run keeps on its own connection (the latest repairs'
+    # temporary table, ``review.latest``), so a run on PostgreSQL may sync it on a second
+    # connection, beside the rules that do (``run.run_review``).
+    own_connection = False
 
     def read_values(self, ctx):
         """What the finding reads besides its row, as values for the digest's seed: the ``reads``
@@ -155,6 +160,11 @@ def rule_choices():
     return [(rule.slug, rule.label) for rule in registered_rules()]
 
 
+def local_date(field):
+    """The local date (the authority's time zone) of a datetime column, as messages quote it."""
+    return TruncDate(field, output_field=DateField())
+
+
 def day_start(day):
     """The first instant of ``day`` in the authority's time zone."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
@@ -253,11 +263,20 @@ class ReviewContext:
         writer. Elsewhere the value is computed when first read, as without this call. The
         value must not depend on what the run writes (the décret ratio reads the journal).
         """
-        if key in self._memo or connection.vendor != "postgresql" or connection.in_atomic_block:
+        if key in self._memo or not self.can_work_beside():
             return
+        self._memo[key] = self.beside(compute)
+
+    def can_work_beside(self):
+        """Whether work may go to another connection: only on PostgreSQL and outside a transaction."""
+        return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    def beside(self, compute):
+        """Run ``compute`` in a worker thread on a database connection of its own (a Future)."""
         if self._background is None:
+            # One worker: what is submitted later (the shared rules) starts once the ratio is done.
             self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review")
-        self._memo[key] = self._background.submit(_on_own_connection, compute)
+        return self._background.submit(_on_own_connection, compute)
 
     def close(self):
         """Wait for what ``in_background`` started (a run that failed early does not leave it behind)."""

@@ -1,14 +1,17 @@
 """Skip unchanged findings inside the database: a digest of what a message is formatted from.
 
 A finding is a pure function of the rule's row and of what the rule reads from the run (the
-thresholds, the language, sometimes the day). Its digest is stored on the flag
-(``Flag.source_digest``). The digest is computed **by the database**, over the row
-(``Materialised``: PostgreSQL's ``hashtextextended`` of the row's text, SQLite's
-``prolonge_digest`` registered on each connection), so that a rerun splits the rule's rows in
-SQL: the rows whose digest is the one stored on the device's open flag keep their flag as it
-is and never leave the database (``sync_flags`` counts them and does not resolve them); only the
-new and changed rows are read and formatted in Python. (The previous version read every row into Python to hash it: 29.6 s of a
-rerun at 1M devices went to moving and hashing rows that then changed nothing.)
+thresholds, the language, sometimes the day); the row's ``id`` only names the device. Its
+digest is stored on the flag (``Flag.source_digest``). The digest is computed **by the
+database**, over the row's other columns (``Materialised``: PostgreSQL's ``hashtextextended``
+of the row's text, SQLite's ``prolonge_digest`` registered on each connection), so that:
+
+- a rerun splits the rule's rows in SQL: the rows whose digest is the one stored on the
+  device's open flag keep their flag as it is and never leave the database; (the previous
+  version read every row into Python to hash it: 29.6 s of a rerun at 1M devices went to
+  moving and hashing rows that then changed nothing);
+- the rows to format are grouped by digest: one message is formatted per situation, and the
+  database gives it to every device in that situation (``Materialised.situations``).
 
 The digest's seed (``basis()``) covers: the rule's ``reads`` (what else its finding reads, e.g.
 the budget year); the thresholds and per-category overrides; the active language and its
@@ -96,11 +99,17 @@ def selected_names(rows):
 class Materialised:
     """A rule's rows computed once, with their digest and the stored one, in a temporary table.
 
-    ``kept`` is the SQL of the ``device_id`` of the rows whose digest is the one on the device's
-    open flag (their flags stay as they are: ``sync_flags`` only counts them and does not resolve
-    them). A rule's rows name each device once (devices, joined to one row each). ``changed()``
-    streams the other rows, as the ``values()`` queryset would give them (its converters), each
-    with its digest under ``DIGEST``. The rule's query runs once, however the rows split.
+    The digest covers every column but the device's ``id``: a finding depends on its row's other
+    columns and on the run (the seed), its ``id`` only names the device it is about. Rows with
+    the same digest are then one *situation* (same dates, same figures, same thresholds) and get
+    the same message: ``situations()`` streams one row per situation among the rows to format
+    (new, or their digest changed), and ``sync_flags`` gives each such row its situation's
+    finding in SQL. (At 1M devices a first run formatted ~860k messages one by one, ~40 s of
+    Python; with rows that carry what their message says — local dates, a purchase year — they
+    are ~150k situations, bounded by the calendar and the price list rather than the fleet.)
+    A rule's rows name each device once (devices, joined to one row each); ``changed`` is the
+    SQL condition of the rows to format, ``present`` the SQL of every row's ``device_id`` (a
+    device found: its open flag stays open).
 
     The digest is computed over the rule's *result* columns, outside the rule's query (a
     subquery PostgreSQL may not flatten, ``OFFSET 0``; a CTE with named columns on SQLite):
@@ -120,9 +129,10 @@ class Materialised:
         sql, params = self.compiler.as_sql()
         self.names = [*selected_names(joined), DIGEST]
         columns = [f"c{i}" for i in range(len(self.names))]
-        inner, row = ", ".join(columns[:-1]), ", ".join(f"r.{c}" for c in columns[:digested])
         column = dict(zip(self.names, columns, strict=True))
         self.id, self.digest, self.stored = column["id"], column[DIGEST], column[STORED]
+        inner = ", ".join(columns[:-1])
+        row = ", ".join(f"r.{c}" for c in columns[:digested] if c != self.id)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
             if connection.vendor == "postgresql":
@@ -140,18 +150,33 @@ class Materialised:
                     f"SELECT r.*, {SQLITE_FUNCTION}(%s, {row}) FROM r",
                     [*params, seed],
                 )
-        self.kept = (f"SELECT {self.id} AS device_id FROM {self.TABLE} WHERE {self.digest} = {self.stored}", ())
+        self.changed = f"({self.stored} IS NULL OR {self.digest} <> {self.stored})"
+        self.present = f"SELECT {self.id} AS device_id FROM {self.TABLE}"
 
-    def changed(self, chunk_size=5000):
-        """The rows to format (new, or their digest changed), in chunks through a server-side cursor."""
+    def situations(self, chunk_size=5000):
+        """One row per situation to format (the rows would come as the ``values()`` queryset
+        gives them, its converters applied), each with its digest under ``DIGEST``."""
+        if connection.vendor == "postgresql":
+            sql = (f"SELECT DISTINCT ON ({self.digest}) * FROM {self.TABLE} WHERE {self.changed} "
+                   f"ORDER BY {self.digest}, {self.id}")
+        else:
+            sql = (f"SELECT * FROM {self.TABLE} WHERE rowid IN (SELECT MIN(rowid) FROM {self.TABLE} "
+                   f"WHERE {self.changed} GROUP BY {self.digest})")
         cursor = connection.chunked_cursor()
         try:
-            cursor.execute(f"SELECT * FROM {self.TABLE} WHERE {self.stored} IS NULL OR {self.digest} <> {self.stored}")
+            cursor.execute(sql)
             chunks = iter(lambda: cursor.fetchmany(chunk_size), [])
             for row in self.compiler.results_iter(results=chunks):
                 yield dict(zip(self.names, row, strict=True))
         finally:
             cursor.close()
+
+    def spread(self, findings_table):
+        """SQL of every row to format with its situation's finding (``findings_table``: one
+        finding per digest), in the columns of ``sync_flags``'s findings."""
+        return (f"SELECT r.{self.id} AS device_id, x.severity, x.message, x.savings_eur, x.savings_kgco2e, "
+                f"x.savings_kind, x.savings_inputs, x.digest FROM {self.TABLE} AS r "
+                f"JOIN {findings_table} AS x ON x.digest = r.{self.digest} WHERE {self.changed}")
 
     def drop(self):
         with connection.cursor() as cursor:

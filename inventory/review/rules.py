@@ -6,21 +6,40 @@ turns each row into a French message with the figures behind it and the savings 
 with the formulas of ``inventory.footprint`` (see docs/footprint.md). Messages quote dates and
 years rather than "N days ago" so that they do not change every night: an unchanged situation
 leaves the flag untouched.
+
+A row carries what its message says, no finer: a local date rather than an instant, a purchase
+year rather than a day. Devices in the same situation then have the same row but for their
+``id``, and the run formats their message once (``fingerprint.Materialised.situations``).
 """
 
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .. import footprint
 from ..models import Device, Flag, Repair, Status
 from . import savings
-from .base import Rule, day_start, months_before, register_rule, transition_each, years_before
+from .base import Rule, day_start, local_date, months_before, register_rule, transition_each, years_before
 from .latest import latest_repair, with_latest_repair
+from .reserved import ReservedTooLongRule
 from .stalled import RepairStalledRule
 
 S = Status
@@ -108,15 +127,18 @@ class ExtendRule(Rule):
         )
 
     def rows(self, ctx):
+        # The battery's age as the message uses it: due for a new one, or not.
+        battery_due = Q(model__has_battery=True, model__battery_replaceable=True) & ctx.per_category(
+            "battery_years", lambda years: Q(purchase_date__lte=years_before(ctx.today, years)))
         return self.queryset(ctx).values(
-            "id", "planned_renewal_year", "purchase_date", "price", "repairs_12m",
+            "id", "planned_renewal_year", "price", "repairs_12m",
+            bought=ExtractYear("purchase_date"),
+            battery_due=ExpressionWrapper(battery_due, output_field=BooleanField()),
             embodied=footprint.embodied_expression(),
             lifespan=F("model__category__planned_lifespan_years"),
             category_id=F("model__category_id"),
             ram_gb=F("model__ram_gb"), storage_kind=F("model__storage_kind"),
-            has_battery=F("model__has_battery"), ram_upgradable=F("model__ram_upgradable"),
-            battery_replaceable=F("model__battery_replaceable"),
-            storage_upgradable=F("model__storage_upgradable"),
+            ram_upgradable=F("model__ram_upgradable"), storage_upgradable=F("model__storage_upgradable"),
         )
 
     def finding(self, row, ctx):
@@ -126,7 +148,7 @@ class ExtendRule(Rule):
                                  lifespan=row["lifespan"])
         figures = {
             "year": row["planned_renewal_year"], "lifespan": row["lifespan"],
-            "bought": row["purchase_date"].year if row["purchase_date"] else "—",
+            "bought": row["bought"] or "—",
             "repairs": fmt.money(row["repairs_12m"]),
         }
         severity = planned_severity(row["planned_renewal_year"], ctx)
@@ -148,11 +170,8 @@ class ExtendRule(Rule):
     @staticmethod
     def upgrades(row, ctx):
         """Upgrades the model allows and its specs point to: battery (age), RAM, SSD."""
-        battery_years = ctx.threshold("battery_years", row.get("category_id"))
         found = []
-        if row["has_battery"] and row["battery_replaceable"] and row["purchase_date"] and (
-            row["purchase_date"] <= years_before(ctx.today, battery_years)
-        ):
+        if row["battery_due"]:
             found.append("battery")
         if row["ram_upgradable"] and row["ram_gb"] is not None and row["ram_gb"] < ctx.thresholds.min_ram_gb:
             found.append("ram")
@@ -250,6 +269,7 @@ class WarrantyEndingRule(Rule):
     """The warranty ends soon: have the device checked while repairs are free."""
 
     slug = "warranty_ending"
+    own_connection = True  # reads no temporary table of the run
     label = gettext_lazy("Warranty ending")
     recommendation = gettext_lazy("Have it checked under warranty")
     severity = Flag.Severity.WARNING
@@ -270,6 +290,11 @@ class WarrantyEndingRule(Rule):
                          % {"date": ctx.fmt.date(row["warranty_end"]), "days": ctx.thresholds.warranty_days})
 
 
+def in_stock(value, output_field):
+    """``value`` for a device in stock, else NULL."""
+    return Case(When(status=S.IN_STOCK, then=value), output_field=output_field)
+
+
 class IdleStockRule(Rule):
     """In stock or retired for too long: redeploy it, or offer it to associations.
 
@@ -277,6 +302,7 @@ class IdleStockRule(Rule):
     """
 
     slug = "idle_stock"
+    own_connection = True  # reads no temporary table of the run
     label = gettext_lazy("Idle in stock")
     # Offering needs an offer (grade, value, erasure): accepting only notes the finding; the
     # device page leads to the offer form (issue 14 §5: no status without its workflow).
@@ -294,18 +320,21 @@ class IdleStockRule(Rule):
 
     def rows(self, ctx):
         return self.queryset(ctx).values(
-            "id", "status", "status_changed_at", "purchase_date", price=replacement_price(),
+            "id", "status", since=local_date("status_changed_at"),
+            # Only a device in stock has planned years left: a retired one's message and figure
+            # read neither its purchase, nor its price, nor its lifespan.
+            bought_on=in_stock(F("purchase_date"), DateField()), price=in_stock(replacement_price(), MONEY),
             embodied=footprint.embodied_expression(), category_id=F("model__category_id"),
-            lifespan=F("model__category__planned_lifespan_years"),
+            lifespan=in_stock(F("model__category__planned_lifespan_years"), IntegerField()),
         )
 
     def finding(self, row, ctx):
         fmt = ctx.fmt
-        figures = {"date": fmt.date(row["status_changed_at"]),
+        figures = {"date": fmt.date(row["since"]),
                    "days": ctx.threshold("idle_days", row["category_id"])}
         if row["status"] == S.IN_STOCK:
             # Redeployed, it serves what is left of its planned life: a purchase deferred by Δ.
-            left = savings.remaining_years(row["purchase_date"], row["lifespan"], ctx.today)
+            left = savings.remaining_years(row["bought_on"], row["lifespan"], ctx.today)
             saved = savings.deferral(price=row["price"], embodied=row["embodied"], delta=left,
                                      lifespan=row["lifespan"])
             figures.update(left=fmt.money(left), eur=fmt.money(saved.eur), kg=fmt.int(saved.kg))
@@ -324,6 +353,7 @@ class NotSeenRule(Rule):
     """In service but not seen by an audit scan (or a staff QR visit) for too long, or never."""
 
     slug = "not_seen"
+    own_connection = True  # reads no temporary table of the run
     label = gettext_lazy("Not seen in an audit")
     recommendation = gettext_lazy("Look for it at the next audit")
     severity = Flag.Severity.WARNING
@@ -339,12 +369,16 @@ class NotSeenRule(Rule):
         )
 
     def rows(self, ctx):
-        return self.queryset(ctx).values("id", "last_seen", "status_changed_at",
-                                         category_id=F("model__category_id"))
+        return self.queryset(ctx).values(
+            "id", seen=local_date("last_seen"),
+            # The message quotes the date it went into service only when it was never seen.
+            since=Case(When(last_seen__isnull=True, then=local_date("status_changed_at")), output_field=DateField()),
+            category_id=F("model__category_id"),
+        )
 
     def finding(self, row, ctx):
         fmt = ctx.fmt
-        if row["last_seen"] is None:
+        if row["seen"] is None:
             message = _("In service since %(since)s and never seen in an audit: scan its "
                         "label at the next audit, or find out where it went.")
         else:
@@ -352,43 +386,9 @@ class NotSeenRule(Rule):
                         "months ago): scan its label at the next audit, or find out where it "
                         "went.")
         return self.make(row["id"], message % {
-            "since": fmt.date(row["status_changed_at"]), "date": fmt.date(row["last_seen"]),
+            "since": fmt.date(row["since"]), "date": fmt.date(row["seen"]),
             "months": ctx.threshold("not_seen_months", row["category_id"]),
         })
-
-
-class ReservedTooLongRule(Rule):
-    """``claim_expired``: a device ``reserved`` for too long.
-
-    Inventory knows no claim (it must not import reuse), so the rule only sees that a device has
-    been ``reserved`` for more than ``claim_pickup_days`` and accepting it only notes it: a
-    reserved device goes back to ``available`` only through its claim. The reuse app replaces
-    this rule (``register_rule(its_rule, replace=True)``) by one that reads the claim's pickup
-    deadline and expires the claim through the claim service.
-    """
-
-    slug = "claim_expired"
-    label = gettext_lazy("Pickup overdue")
-    recommendation = gettext_lazy("Noted: cancel the claim from its page")
-    severity = Flag.Severity.ACTION
-    reads = ()
-
-    def queryset(self, ctx):
-        return Device.objects.filter(
-            status=S.RESERVED,
-            status_changed_at__lt=ctx.days_ago_start(ctx.thresholds.claim_pickup_days),
-        ).exclude(self.snoozed(ctx))
-
-    def rows(self, ctx):
-        return self.queryset(ctx).values("id", "status_changed_at")
-
-    def finding(self, row, ctx):
-        return self.make(row["id"], _("Reserved since %(date)s (more than %(days)s days) and not "
-                                      "picked up: release it so that another association can "
-                                      "claim it.")
-                         % {"date": ctx.fmt.date(row["status_changed_at"]),
-                            "days": ctx.thresholds.claim_pickup_days})
-
 
 
 for _rule in (ExtendRule(), RepairNotReplaceRule(), WarrantyEndingRule(), IdleStockRule(),

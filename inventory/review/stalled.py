@@ -5,7 +5,8 @@ finish the repair, or give it up (retire the device). Its only figure is the rep
 of kind "repair cost" — money still to spend, never added to deferred purchases.
 """
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import DateField, Exists, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,7 @@ def _oldest_open(field):
 
 class RepairStalledRule(Rule):
     slug = "repair_stalled"
+    own_connection = True  # reads no temporary table of the run
     label = gettext_lazy("Repair stalled")
     recommendation = gettext_lazy("Decide: finish the repair or retire the device")
     severity = Flag.Severity.ACTION
@@ -35,7 +37,8 @@ class RepairStalledRule(Rule):
 
     def rows(self, ctx):
         return self.queryset(ctx).values(
-            "id", opened=_oldest_open("opened_at"), estimate=_oldest_open("estimated_cost"),
+            "id", opened=TruncDate(_oldest_open("opened_at"), output_field=DateField()),
+            estimate=_oldest_open("estimated_cost"),
         )
 
     def finding(self, row, ctx):

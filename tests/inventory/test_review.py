@@ -234,6 +234,55 @@ def test_the_ratio_is_computed_beside_the_first_rules_on_postgresql(monkeypatch)
         assert threads[0] == threading.main_thread().name
 
 
+@pytest.mark.django_db(transaction=True)
+def test_rules_on_their_own_connection_run_beside_the_others_on_postgresql(monkeypatch):
+    """Outside a transaction on PostgreSQL, the rules marked ``own_connection`` are shared with a
+    worker thread on a second connection; the flags are the same as a run with every rule in
+    line (SQLite: always in line)."""
+    import threading
+
+    from inventory.review import registered_rules
+    from inventory.review.base import ReviewContext
+
+    build_small_fleet()
+    monkeypatch.setattr(ReviewContext, "can_work_beside", lambda self: False)
+    run_review(today=TODAY)
+    in_line = sorted(Flag.objects.values_list("device_id", "rule", "severity", "message", "savings_eur"))
+    Flag.objects.all().delete()
+    monkeypatch.undo()
+    threads = {}
+    for rule in registered_rules():
+        def recorded(ctx, _rule=rule, _rows=rule.rows):
+            threads[_rule.slug] = threading.current_thread().name
+            return _rows(ctx)
+        monkeypatch.setattr(rule, "rows", recorded)
+
+    result = run_review(today=TODAY)
+
+    assert sorted(Flag.objects.values_list("device_id", "rule", "severity", "message", "savings_eur")) == in_line
+    assert [o.rule for o in result.rules] == [rule.slug for rule in registered_rules()]
+    main = threading.main_thread().name
+    beside = {slug for slug, name in threads.items() if name != main}
+    # Which of the shared rules the worker takes depends on timing; never one reading the
+    # latest repairs' temporary table of this connection, and none on SQLite.
+    assert beside <= {rule.slug for rule in registered_rules() if rule.own_connection}
+    assert "extend" not in beside and "repair_not_replace" not in beside
+    if connection.vendor != "postgresql":
+        assert beside == set()
+
+
+def test_deleting_a_device_deletes_its_flags_without_a_database_constraint():
+    """Flag.device has no constraint in the database (the review's inserts); the ORM cascades."""
+    build_small_fleet()
+    run_review(today=TODAY)
+    device = Device.objects.get(asset_tag="EXT-PLANNED")
+    assert Flag.objects.filter(device=device).exists()
+
+    device.delete()
+
+    assert not Flag.objects.filter(device_id=device.pk).exists()
+
+
 def test_reuse_target_flags_nothing_once_the_target_is_met():
     devices = [make_device(f"R-{i}", purchase_date=dt.date(2020, 1, 1)) for i in range(2)]
     for device in devices:

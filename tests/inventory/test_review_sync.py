@@ -113,3 +113,38 @@ def test_flags_without_a_digest_get_one_and_stay_untouched():
     assert not again.changed()
     assert sorted(Flag.objects.values_list("id", "message", "updated_at")) == before
     assert not Flag.objects.filter(resolved_at__isnull=True, source_digest__isnull=True).exists()
+
+
+def test_devices_in_the_same_situation_share_one_formatted_message(monkeypatch):
+    """A run formats one message per situation (same row but for the device): the same flags as
+    formatting every device's row, for a fraction of the calls."""
+    bulk_fleet(300, 0)
+    monkeypatch.setattr("inventory.review.fingerprint.materialise", lambda rows, seed, slug: None)
+    run_review(today=TODAY)  # every row formatted on its own (the path of rules without a digest)
+    expected = flags()
+    Flag.objects.all().delete()
+    monkeypatch.undo()
+    calls = _counting_findings(monkeypatch)
+
+    first = run_review(today=TODAY)
+
+    assert flags() == expected
+    opened = {o.rule: o.opened for o in first.rules if o.opened}
+    assert sum(calls.values()) < sum(opened.values()) / 10
+    assert all(calls.get(slug, 0) <= count for slug, count in opened.items())
+
+
+def test_messages_quote_local_dates_not_utc_ones():
+    from zoneinfo import ZoneInfo
+
+    from tests.inventory.review_fleet import make_device
+
+    paris = ZoneInfo("Europe/Paris")
+    # 00:30 in Paris on 1 March is 23:30 UTC on 28 February.
+    seen = dt.datetime(2025, 3, 1, 0, 30, tzinfo=paris)
+    make_device("SEEN-AT-MIDNIGHT", last_seen=seen)
+
+    run_review(today=TODAY)
+
+    message = Flag.objects.get(device__asset_tag="SEEN-AT-MIDNIGHT", rule="not_seen").message
+    assert "01/03/2025" in message
