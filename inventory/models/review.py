@@ -155,10 +155,10 @@ class Flag(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     # No foreign-key constraint in the database: a flag is derived data, rewritten by every run
-    # from the device rows the run has just read, and the register never deletes a device (the
-    # admin refuses; Django's ORM still cascades to the flags if code ever does). The constraint's
-    # check locks each flagged device row (``FOR KEY SHARE``, a WAL record each): 9 s of a first
-    # run at 1M devices (~860k flags), a third of it. The index stays (the device page's flags).
+    # from the device rows the run has just read, and a device with a journal cannot be deleted
+    # (``Event.device`` is PROTECT); Django's ORM still cascades to the flags if code ever does.
+    # The constraint's check locks each flagged device row (``FOR KEY SHARE``, a WAL record
+    # each): 9 s of a first run at 1M devices (~860k flags), a third of it. The index stays (the device page's flags).
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="flags", verbose_name=_("device"),
                                db_constraint=False)
     # No index of its own: (rule, resolved_at) and the open-flag constraint (device, rule) serve
