@@ -5,14 +5,13 @@ finish the repair, or give it up (retire the device). Its only figure is the rep
 of kind "repair cost" — money still to spend, never added to deferred purchases.
 """
 
-from django.db.models import DateField, Exists, OuterRef, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Device, Flag, Repair
 from . import savings
-from .base import Rule
+from .base import Rule, local_date
 
 
 def _oldest_open(field):
@@ -37,7 +36,7 @@ class RepairStalledRule(Rule):
 
     def rows(self, ctx):
         return self.queryset(ctx).values(
-            "id", opened=TruncDate(_oldest_open("opened_at"), output_field=DateField()),
+            "id", opened=local_date(_oldest_open("opened_at")),
             estimate=_oldest_open("estimated_cost"),
         )
 
